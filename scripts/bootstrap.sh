@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything `make test` / `make demo` need on a fresh Debian machine:
+# Debian packages (docker.io, debootstrap, ...), the pinned Python toolchain in .venv,
+# and the collection link that puts this checkout on the Ansible collections path.
+# Idempotent and cached: a second run does no network work.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# --- Debian packages -------------------------------------------------------------------
+missing=()
+while read -r pkg; do
+  [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done < requirements/apt.txt
+if ((${#missing[@]})); then
+  echo "bootstrap: installing Debian packages: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "bootstrap: need root to install ${missing[*]} (run as root or install them first)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Python toolchain ------------------------------------------------------------------
+py=${PYTHON:-python3}
+stamp=.venv/.requirements.sha256
+want=$(cat requirements/dev.txt | sha256sum | cut -c1-64)
+if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+  echo "bootstrap: creating .venv with $($py --version)"
+  "$py" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -r requirements/dev.txt
+  echo "$want" > "$stamp"
+fi
+
+# --- the collection on the Ansible path --------------------------------------------------
+link=.build/collections/ansible_collections/streamops/kafka
+mkdir -p "$(dirname "$link")"
+if [[ "$(readlink "$link" 2>/dev/null)" != "$root" ]]; then
+  rm -f "$link"
+  ln -s "$root" "$link"
+fi
+echo "bootstrap: ok (ansible-core $(.venv/bin/python -c "import ansible.release as r; print(r.__version__)"))"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole suite (`make test`). Every stage runs even after a failure, so one run shows all
+# problems; the exit code is non-zero when any stage failed. Prints each stage's duration.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export STAGE_SUMMARY=$PWD/.build/stages.txt
+mkdir -p .build && : > "$STAGE_SUMMARY"
+failed=0
+stage() { scripts/stage.sh "$@" || failed=1; }
+total_start=$(date +%s)
+
+scripts/stage.sh bootstrap scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
+stage docker-up scripts/docker-up.sh
+stage image scripts/build-image.sh
+stage mirror scripts/build-mirror.sh
+stage mirror-serve scripts/mirror.sh start
+stage lint make --no-print-directory lint
+stage sanity make --no-print-directory sanity
+stage unit make --no-print-directory unit
+stage integration make --no-print-directory integration
+for s in $(ls -d molecule/*/molecule.yml | cut -d/ -f2 | grep -v '^_'); do
+  stage "molecule-$s" env ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 .venv/bin/molecule test -s "$s"
+done
+
+secs=$(( $(date +%s) - total_start ))
+echo
+echo "===== stage timings"
+cat "$STAGE_SUMMARY"
+printf '%-28s %-14s %5ds\n' total "$([[ $failed -eq 0 ]] && echo ok || echo FAILED)" "$secs"
+exit $failed
