@@ -3,6 +3,8 @@
 # problems; the exit code is non-zero when any stage failed. Prints each stage's duration.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
+export STREAMOPS_CACHE="${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}"
 export STAGE_SUMMARY=$PWD/.build/stages.txt
 mkdir -p .build && : > "$STAGE_SUMMARY"
 failed=0
@@ -19,7 +21,7 @@ stage sanity make --no-print-directory sanity
 stage unit make --no-print-directory unit
 stage integration make --no-print-directory integration
 for s in $(ls -d molecule/*/molecule.yml | cut -d/ -f2 | grep -v '^_'); do
-  stage "molecule-$s" env ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0 .venv/bin/molecule test -s "$s"
+  stage "molecule-$s" molecule test -s "$s"
 done
 
 secs=$(( $(date +%s) - total_start ))
