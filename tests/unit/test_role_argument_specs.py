@@ -32,3 +32,15 @@ def test_specs_match_defaults(role):
 def test_every_role_has_specs():
     names = [r.name for r in ROLES]
     assert {"java", "zookeeper", "archive"} <= set(names)
+
+
+def test_role_versions_match_the_test_mirror():
+    """The roles install by default exactly what the test mirror builds (scripts/versions.env)."""
+    root = Path(__file__).resolve().parents[2]
+    pinned = dict(line.split("=", 1) for line in (root / "scripts" / "versions.env").read_text().splitlines()
+                  if "=" in line and not line.startswith("#"))
+    kafka = yaml.safe_load((root / "roles" / "kafka" / "defaults" / "main.yml").read_text())
+    zookeeper = yaml.safe_load((root / "roles" / "zookeeper" / "defaults" / "main.yml").read_text())
+    assert kafka["kafka_version"] == pinned["KAFKA_VERSION"]
+    assert kafka["kafka_scala_version"] == pinned["KAFKA_SCALA_VERSION"]
+    assert zookeeper["zookeeper_version"] == pinned["ZOOKEEPER_VERSION"]

@@ -1,0 +1,248 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, streamops.kafka contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""Unit tests of the zookeeper_ensemble_info module: main() with a patched probe."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import typing as t
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.streamops.kafka.plugins.module_utils import _zookeeper as zk
+from ansible_collections.streamops.kafka.plugins.modules import zookeeper_ensemble_info as module
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
+        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode('utf-8')
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(basic, '_ANSIBLE_ARGS', serialized)
+            yield
+
+
+VERSION = 'Zookeeper version: 3.8.4-9316c2a7a97e1666d8f4593f34dd6fc36ecc436c, built on 2024-02-12 22:16 UTC\n'
+
+
+def srvr(mode: str, zxid: str = '0x100000004') -> str:
+    return (VERSION
+            + 'Latency min/avg/max: 0/0.5/12\nReceived: 36\nSent: 35\nConnections: 3\nOutstanding: 0\n'
+            + 'Zxid: %s\nMode: %s\nNode count: 5\n' % (zxid, mode))
+
+
+LEADER = srvr('leader')
+FOLLOWER = srvr('follower', '0x100000003')
+OBSERVER = srvr('observer', '0x100000003')
+STANDALONE = srvr('standalone', '0x0')
+WHITELIST = 'srvr is not executed because it is not in the whitelist.\n'
+NOT_SERVING = 'This ZooKeeper instance is not currently serving requests\n'
+UNREACHABLE = object()
+
+
+class ExitJson(Exception):
+    pass
+
+
+class FailJson(Exception):
+    pass
+
+
+def exit_json(_self: t.Any, **kwargs: t.Any) -> None:
+    kwargs.setdefault('changed', False)
+    raise ExitJson(kwargs)
+
+
+def fail_json(_self: t.Any, msg: str, **kwargs: t.Any) -> None:
+    kwargs['failed'] = True
+    kwargs['msg'] = msg
+    raise FailJson(kwargs)
+
+
+class Run:
+    """Run the module's main() against canned answers per ``host:port``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.probed: list[tuple[str, int, float]] = []
+        monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+        monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+
+    def __call__(self, args: dict[str, t.Any], answers: dict[str, t.Any]) -> tuple[bool, dict[str, t.Any]]:
+        def fake_probe(host: str, port: int, timeout: float) -> dict[str, t.Any]:
+            self.probed.append((host, port, timeout))
+            key = ('[%s]:%d' if ':' in host else '%s:%d') % (host, port)
+            answer = answers[key]
+            if answer is UNREACHABLE:
+                record = zk.empty_server()
+                record.update(mode='unreachable', error='connection refused')
+                return record
+            return zk.parse_srvr(answer)
+
+        self.monkeypatch.setattr(module, 'probe', fake_probe)
+        with patch_module_args(args):
+            try:
+                module.main()
+            except ExitJson as exc:
+                return False, exc.args[0]
+            except FailJson as exc:
+                return True, exc.args[0]
+        raise AssertionError('main() returned without exit_json or fail_json')
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Run:
+    return Run(monkeypatch)
+
+
+SERVERS = ['10.0.0.1:2181', '10.0.0.2:2181', '10.0.0.3:2181']
+
+
+def test_healthy(run: Run) -> None:
+    failed, result = run({'servers': SERVERS, 'expected_voters': 3},
+                         {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': LEADER, '10.0.0.3:2181': FOLLOWER})
+    assert failed is False
+    assert result['changed'] is False
+    assert result['healthy'] is True
+    assert result['leader'] == '10.0.0.2:2181'
+    assert result['problems'] == []
+    assert result['counts'] == {'leader': 1, 'follower': 2, 'observer': 0, 'standalone': 0, 'unreachable': 0,
+                                'not_serving': 0}
+    assert [s['address'] for s in result['servers']] == SERVERS
+    assert [s['mode'] for s in result['servers']] == ['follower', 'leader', 'follower']
+    assert result['servers'][1]['zxid'] == 0x100000004
+    assert result['servers'][1]['epoch'] == 1
+    assert result['servers'][1]['version'] == '3.8.4-9316c2a7a97e1666d8f4593f34dd6fc36ecc436c'
+    assert result['servers'][1]['latency'] == {'min': 0, 'avg': 0.5, 'max': 12}
+    assert result['servers'][0]['error'] is None
+    assert set(result['servers'][0]) == set(zk.SERVER_KEYS)
+    assert run.probed == [('10.0.0.1', 2181, 5.0), ('10.0.0.2', 2181, 5.0), ('10.0.0.3', 2181, 5.0)]
+    # The result is plain JSON data.
+    assert json.loads(json.dumps(result)) == result
+
+
+def test_check_mode_still_probes(run: Run) -> None:
+    failed, result = run({'servers': SERVERS, '_ansible_check_mode': True, 'timeout': 1.5},
+                         {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': LEADER, '10.0.0.3:2181': FOLLOWER})
+    assert failed is False
+    assert result['changed'] is False
+    assert result['healthy'] is True
+    assert len(run.probed) == 3
+    assert {p[2] for p in run.probed} == {1.5}
+
+
+def test_unreachable_fails_with_data(run: Run) -> None:
+    failed, result = run({'servers': SERVERS},
+                         {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': LEADER, '10.0.0.3:2181': UNREACHABLE})
+    assert failed is True
+    assert result['msg'] == 'ZooKeeper ensemble is not healthy: 10.0.0.3:2181: unreachable (connection refused)'
+    assert result['healthy'] is False
+    assert result['leader'] == '10.0.0.2:2181'
+    assert result['problems'] == ['10.0.0.3:2181: unreachable (connection refused)']
+    assert result['servers'][2]['mode'] == 'unreachable'
+    assert result['counts']['unreachable'] == 1
+    assert result['changed'] is False
+
+
+def test_unhealthy_without_failing(run: Run) -> None:
+    failed, result = run({'servers': SERVERS, 'fail_on_unhealthy': False},
+                         {'10.0.0.1:2181': NOT_SERVING, '10.0.0.2:2181': UNREACHABLE, '10.0.0.3:2181': WHITELIST})
+    assert failed is False
+    assert result['healthy'] is False
+    assert result['leader'] is None
+    assert [s['mode'] for s in result['servers']] == ['not_serving', 'unreachable', 'not_serving']
+    assert len(result['problems']) == 4
+    assert result['problems'][0].startswith('10.0.0.1:2181: not serving (not serving requests')
+    assert result['problems'][1] == '10.0.0.2:2181: unreachable (connection refused)'
+    assert 'whitelist' in result['problems'][2]
+    assert result['problems'][3] == 'no leader: none of the listed servers is serving'
+
+
+def test_split_brain_fails_naming_both_leaders(run: Run) -> None:
+    failed, result = run({'servers': SERVERS},
+                         {'10.0.0.1:2181': LEADER, '10.0.0.2:2181': srvr('leader', '0x200000001'),
+                          '10.0.0.3:2181': FOLLOWER})
+    assert failed is True
+    assert result['leader'] is None
+    assert '10.0.0.1:2181 (epoch 1)' in result['msg']
+    assert '10.0.0.2:2181 (epoch 2)' in result['msg']
+    assert result['msg'].startswith('ZooKeeper ensemble is not healthy: split brain: 2 servers claim')
+
+
+def test_leaderless_fails(run: Run) -> None:
+    failed, result = run({'servers': SERVERS},
+                         {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': NOT_SERVING, '10.0.0.3:2181': FOLLOWER})
+    assert failed is True
+    assert 'no leader' in result['msg']
+    assert '10.0.0.2:2181: not serving' in result['msg']
+
+
+def test_expected_counts_mismatch(run: Run) -> None:
+    answers = {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': LEADER, '10.0.0.3:2181': OBSERVER}
+    failed, result = run({'servers': SERVERS, 'expected_voters': 3, 'expected_observers': 0}, answers)
+    assert failed is True
+    assert result['problems'] == [
+        'expected 3 voters (leader + followers), found 2 serving: 10.0.0.1:2181, 10.0.0.2:2181',
+        'expected 0 observers, found 1 serving: 10.0.0.3:2181',
+    ]
+    failed, result = run({'servers': SERVERS, 'expected_voters': 2, 'expected_observers': 1}, answers)
+    assert failed is False
+    assert result['healthy'] is True
+    assert result['counts']['observer'] == 1
+
+
+def test_standalone(run: Run) -> None:
+    failed, result = run({'servers': ['[::1]:2181']}, {'[::1]:2181': STANDALONE})
+    assert failed is False
+    assert result['healthy'] is True
+    assert result['leader'] is None
+    assert result['servers'][0]['address'] == '[::1]:2181'
+    assert result['servers'][0]['mode'] == 'standalone'
+    assert run.probed == [('::1', 2181, 5.0)]
+
+
+@pytest.mark.parametrize('servers, words', [
+    (['10.0.0.1:2181', 'zk2'], "invalid server address 'zk2': missing \":port\""),
+    (['10.0.0.1:99999'], "invalid server address '10.0.0.1:99999': port 99999 is not in 1-65535"),
+    (['::1:2181'], "invalid server address '::1:2181'"),
+    ([':2181'], "invalid server address ':2181': empty host"),
+    (['10.0.0.1:2181', '10.0.0.1:2181'], "server address '10.0.0.1:2181' is listed more than once"),
+    ([], 'servers must list at least one'),
+])
+def test_bad_addresses_fail_before_probing(run: Run, servers: list[str], words: str) -> None:
+    failed, result = run({'servers': servers}, {})
+    assert failed is True
+    assert words in result['msg']
+    assert run.probed == []
+    assert 'servers' not in result
+
+
+def test_every_bad_address_is_named(run: Run) -> None:
+    failed, result = run({'servers': ['a', 'b:0', 'c:2181']}, {})
+    assert failed is True
+    assert "'a'" in result['msg'] and "'b:0'" in result['msg']
+    assert "'c:2181'" not in result['msg']
+
+
+@pytest.mark.parametrize('args, words', [
+    ({'timeout': 0}, 'timeout must be a positive number'),
+    ({'expected_voters': -1}, 'expected_voters must not be negative'),
+    ({'expected_observers': -2}, 'expected_observers must not be negative'),
+])
+def test_bad_numbers(run: Run, args: dict[str, t.Any], words: str) -> None:
+    args['servers'] = SERVERS
+    failed, result = run(args, {})
+    assert failed is True
+    assert words in result['msg']
+    assert run.probed == []
+
+
+def test_servers_required(run: Run) -> None:
+    failed, result = run({}, {})
+    assert failed is True
+    assert 'servers' in result['msg']
