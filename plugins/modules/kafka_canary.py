@@ -18,7 +18,7 @@ description:
     then reads the partitions from the offsets they had before producing and checks that every record came
     back exactly once.
   - The records stay in the topic until its retention removes them; use a dedicated canary topic.
-  - Never reports C(changed): it changes no configuration.
+  - Never reports C(changed), as it changes no configuration.
 options:
   topic:
     description: Existing topic to write the canary records to.
@@ -36,9 +36,11 @@ extends_documentation_fragment:
   - streamops.kafka.kafka
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: In check mode nothing is produced; the module only checks the topic exists.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 requirements:
   - kafka-python >= 3.0, < 4.0

@@ -71,7 +71,7 @@ def read_versions(path: Path = VERSIONS_ENV) -> dict[str, str]:
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
-        key, _, value = line.partition("=")
+        key, value = line.split("=", 1)
         out[key.strip()] = value.strip().strip("'\"")
     return out
 
@@ -320,9 +320,9 @@ class _Nodes:
                                    % (self.kind, i, rc, self.log_path(i), log_tail(self.log_path(i))))
 
     def tails(self, lines: int = 40) -> str:
-        return "\n".join("--- %s %d (%s)\n%s" % (self.kind, i, self.log_path(i),
-                                                log_tail(self.log_path(i), lines))
-                         for i in range(self.n))
+        return "\n".join(
+            "--- %s %d (%s)\n%s" % (self.kind, i, self.log_path(i), log_tail(self.log_path(i), lines))
+            for i in range(self.n))
 
     def stop(self, remove_dir: bool = False) -> None:
         for i in reversed(range(self.n)):

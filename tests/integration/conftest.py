@@ -36,13 +36,13 @@ def mirror() -> Path:
     start = time.monotonic()
     proc = subprocess.run(["bash", str(BUILD_MIRROR)], cwd=str(ROOT), env=dict(os.environ),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=1800)
+                          timeout=1800, check=False)
     if proc.returncode != 0:
         pytest.fail("scripts/build-mirror.sh failed (rc=%d) after %.0fs:\n%s"
                     % (proc.returncode, time.monotonic() - start, proc.stdout[-6000:]),
                     pytrace=False)
     for kind in ("kafka", "zookeeper"):
-        archive, _ = cluster.mirror_archive(kind)
+        archive = cluster.mirror_archive(kind)[0]
         assert archive.is_file(), "build-mirror.sh succeeded but %s is missing" % archive
     return cluster.cache_dir() / "mirror"
 

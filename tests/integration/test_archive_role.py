@@ -91,8 +91,6 @@ def _tree(root: Path) -> dict[str, bytes | str]:
     return out
 
 
-
-
 def test_install_then_idempotent_rerun(tmp_path, mirror):
     play = _play(tmp_path, archive_url="%s/primary/%s" % (mirror["url"], ARCHIVE), archive_unpacked_dir=NAME)
     first = run_playbook(play)
