@@ -157,8 +157,8 @@ def main():
     try:
         producer = KafkaProducer(acks="all", linger_ms=5, **_client_kwargs(module.params, KafkaProducer))
     except Exception as exc:  # pylint: disable=broad-except
-        module.fail_json(msg="Cannot connect a producer to %s: %s" % (",".join(module.params["bootstrap_servers"]),
-                                                                     describe_error(exc)), **result)
+        servers = ",".join(module.params["bootstrap_servers"])
+        module.fail_json(msg="Cannot connect a producer to %s: %s" % (servers, describe_error(exc)), **result)
     consumer = None
     try:
         deadline = time.monotonic() + timeout
