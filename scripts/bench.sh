@@ -15,8 +15,8 @@ out=.build/bench.txt
 mkdir -p .build
 
 scripts/demo.sh down >/dev/null
-hosts=$(ansible-inventory -i "$inventory" --list | python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["_meta"]["hostvars"])))')
-platforms=$(python3 -c 'import json,sys; print(json.dumps({"molecule_yml": {"platforms": [{"name": h} for h in sys.argv[1:]], "scenario": {"name": "bench"}}, "molecule_no_log": False}))' $hosts)
+mapfile -t host_list < <(ansible-inventory -i "$inventory" --list | python3 -c 'import json,sys; print("\n".join(sorted(json.load(sys.stdin)["_meta"]["hostvars"])))')
+platforms=$(python3 -c 'import json,sys; print(json.dumps({"molecule_yml": {"platforms": [{"name": h} for h in sys.argv[1:]], "scenario": {"name": "bench"}}, "molecule_no_log": False}))' "${host_list[@]}")
 ansible-playbook -i "$inventory" molecule/_shared/create.yml -e "$platforms" >/dev/null
 
 t0=$(date +%s.%N)
@@ -26,7 +26,7 @@ ansible-playbook playbooks/site.yml -i "$inventory" > .build/bench-rerun.log
 t2=$(date +%s.%N)
 rerun_changed=$(grep -E '^streamops-node[0-9].*changed=' .build/bench-rerun.log | sed -E 's/.*changed=([0-9]+).*/\1/' | paste -sd+ | bc)
 
-servers=$(for h in $hosts; do docker inspect -f '{{with index .NetworkSettings.Networks "streamops-test"}}{{.IPAddress}}{{end}}' "$h"; done | sed 's/$/:9092/' | paste -sd,)
+servers=$(for h in "${host_list[@]}"; do docker inspect -f '{{with index .NetworkSettings.Networks "streamops-test"}}{{.IPAddress}}{{end}}' "$h"; done | sed 's/$/:9092/' | paste -sd,)
 {
   printf 'cold converge, 3 nodes (site.yml):  %6.1f s\n' "$(echo "$t1 - $t0" | bc)"
   printf 'idempotent re-run (site.yml):       %6.1f s  (changed=%s)\n' "$(echo "$t2 - $t1" | bc)" "$rerun_changed"

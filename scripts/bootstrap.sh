@@ -27,7 +27,7 @@ fi
 # --- Python toolchain ------------------------------------------------------------------
 py=${PYTHON:-python3}
 stamp=.venv/.requirements.sha256
-want=$(cat requirements/dev.txt | sha256sum | cut -c1-64)
+want=$(sha256sum < requirements/dev.txt | cut -c1-64)
 if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
   echo "bootstrap: creating .venv with $($py --version)"
   "$py" -m venv .venv

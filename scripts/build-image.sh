@@ -141,7 +141,7 @@ remove_workdir() {
   # debootstrap mounts proc/sys inside the target; never leave them behind, and
   # never let rm walk into them (--one-file-system).
   for m in proc sys dev/pts dev; do
-    mountpoint -q "$1/rootfs/$m" 2>/dev/null && umount -l "$1/rootfs/$m" || true
+    if mountpoint -q "$1/rootfs/$m" 2>/dev/null; then umount -l "$1/rootfs/$m" || true; fi
   done
   rm -rf --one-file-system "$1"
 }
@@ -229,7 +229,7 @@ rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/*.bin \
 if compgen -G "$ROOTFS/usr/lib/jvm/*" >/dev/null; then die "a JVM ended up in the image"; fi
 
 for m in proc sys dev/pts dev; do
-  mountpoint -q "$ROOTFS/$m" 2>/dev/null && umount -l "$ROOTFS/$m" || true
+  if mountpoint -q "$ROOTFS/$m" 2>/dev/null; then umount -l "$ROOTFS/$m" || true; fi
 done
 
 # --- import ------------------------------------------------------------------
@@ -258,7 +258,7 @@ docker rmi "$STAGE_TAG" >/dev/null
 { docker images --format '{{.Repository}}:{{.Tag}}' "$REPO_NAME" \
     | grep -v -e ":latest\$" -e ":$RECIPE_HASH\$" || true; } \
   | while read -r old; do
-      docker rmi "$old" >/dev/null 2>&1 && log "removed old image $old" || true
+      if docker rmi "$old" >/dev/null 2>&1; then log "removed old image $old"; fi
     done
 
 ELAPSED=$((SECONDS - START))

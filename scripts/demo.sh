@@ -7,12 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections"
 inventory=inventory/sandbox
-hosts=$(ansible-inventory -i "$inventory" --list | python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(sorted(d["_meta"]["hostvars"])))')
+mapfile -t host_list < <(ansible-inventory -i "$inventory" --list | python3 -c 'import json,sys; d=json.load(sys.stdin); print("\n".join(sorted(d["_meta"]["hostvars"])))')
 
 case "${1:-up}" in
   up)
-    platforms=$(python3 -c 'import json,sys; print(json.dumps({"molecule_yml": {"platforms": [{"name": h} for h in sys.argv[1:]], "scenario": {"name": "demo"}}, "molecule_no_log": False}))' $hosts)
-    echo "demo: creating systemd hosts: $hosts"
+    platforms=$(python3 -c 'import json,sys; print(json.dumps({"molecule_yml": {"platforms": [{"name": h} for h in sys.argv[1:]], "scenario": {"name": "demo"}}, "molecule_no_log": False}))' "${host_list[@]}")
+    echo "demo: creating systemd hosts: ${host_list[*]}"
     ansible-playbook -i "$inventory" molecule/_shared/create.yml -e "$platforms"
     echo "demo: ansible-playbook playbooks/site.yml -i $inventory"
     ansible-playbook playbooks/site.yml -i "$inventory"
@@ -20,7 +20,7 @@ case "${1:-up}" in
     echo "demo: the sandbox is up; remove it with: make demo-down"
     ;;
   down)
-    for h in $hosts; do docker rm -f -v "$h" >/dev/null 2>&1 && echo "demo: removed $h" || true; done
+    for h in "${host_list[@]}"; do if docker rm -f -v "$h" >/dev/null 2>&1; then echo "demo: removed $h"; fi; done
     ;;
   status)
     ansible-playbook playbooks/status.yml -i "$inventory"

@@ -2,7 +2,7 @@
 # The whole suite (`make test`). Every stage runs even after a failure, so one run shows all
 # problems; the exit code is non-zero when any stage failed. Prints each stage's duration.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
 export STREAMOPS_CACHE="${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}"
 export STAGE_SUMMARY=$PWD/.build/stages.txt
@@ -20,7 +20,7 @@ stage lint make --no-print-directory lint
 stage sanity make --no-print-directory sanity
 stage unit make --no-print-directory unit
 stage integration make --no-print-directory integration
-for s in $(ls -d molecule/*/molecule.yml | cut -d/ -f2 | grep -v '^_'); do
+for s in $(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | grep -v '^_' | sort); do
   stage "molecule-$s" molecule test -s "$s"
 done
 
