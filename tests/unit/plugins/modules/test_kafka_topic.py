@@ -9,8 +9,6 @@ is sent to Kafka (and that nothing is sent when it must not be), not only what i
 
 from __future__ import annotations
 
-import contextlib
-import json
 import typing as t
 from types import SimpleNamespace
 
@@ -21,34 +19,7 @@ from ansible.module_utils import basic
 from ansible_collections.streamops.kafka.plugins.module_utils import _kafka
 from ansible_collections.streamops.kafka.plugins.modules import kafka_topic as module
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
-        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode('utf-8')
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(basic, '_ANSIBLE_ARGS', serialized)
-            yield
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-def exit_json(_self: t.Any, **kwargs: t.Any) -> None:
-    kwargs.setdefault('changed', False)
-    raise ExitJson(kwargs)
-
-
-def fail_json(_self: t.Any, msg: str, **kwargs: t.Any) -> None:
-    kwargs['failed'] = True
-    kwargs['msg'] = msg
-    raise FailJson(kwargs)
+from module_harness import ExitJson, FailJson, exit_json, fail_json, patch_module_args
 
 
 WRITES = ('create_topics', 'create_partitions', 'alter_configs', 'delete_topics')

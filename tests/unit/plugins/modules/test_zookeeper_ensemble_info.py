@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import typing as t
 
@@ -16,15 +15,7 @@ from ansible.module_utils import basic
 from ansible_collections.streamops.kafka.plugins.module_utils import _zookeeper as zk
 from ansible_collections.streamops.kafka.plugins.modules import zookeeper_ensemble_info as module
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
-        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode('utf-8')
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(basic, '_ANSIBLE_ARGS', serialized)
-            yield
+from module_harness import ExitJson, FailJson, exit_json, fail_json, patch_module_args
 
 
 VERSION = 'Zookeeper version: 3.8.4-9316c2a7a97e1666d8f4593f34dd6fc36ecc436c, built on 2024-02-12 22:16 UTC\n'
@@ -43,25 +34,6 @@ STANDALONE = srvr('standalone', '0x0')
 WHITELIST = 'srvr is not executed because it is not in the whitelist.\n'
 NOT_SERVING = 'This ZooKeeper instance is not currently serving requests\n'
 UNREACHABLE = object()
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-def exit_json(_self: t.Any, **kwargs: t.Any) -> None:
-    kwargs.setdefault('changed', False)
-    raise ExitJson(kwargs)
-
-
-def fail_json(_self: t.Any, msg: str, **kwargs: t.Any) -> None:
-    kwargs['failed'] = True
-    kwargs['msg'] = msg
-    raise FailJson(kwargs)
 
 
 class Run:

@@ -1,0 +1,42 @@
+"""Run a module's main() in-process: module args patched in, exit_json/fail_json turned into exceptions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import typing as t
+
+import pytest
+
+from ansible.module_utils import basic
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
+        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode('utf-8')
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(basic, '_ANSIBLE_ARGS', serialized)
+            yield
+
+__all__ = ['ExitJson', 'FailJson', 'exit_json', 'fail_json', 'patch_module_args']
+
+
+class ExitJson(Exception):
+    pass
+
+
+class FailJson(Exception):
+    pass
+
+
+def exit_json(_self: t.Any, **kwargs: t.Any) -> None:
+    kwargs.setdefault('changed', False)
+    raise ExitJson(kwargs)
+
+
+def fail_json(_self: t.Any, msg: str, **kwargs: t.Any) -> None:
+    kwargs['failed'] = True
+    kwargs['msg'] = msg
+    raise FailJson(kwargs)
