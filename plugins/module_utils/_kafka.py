@@ -233,7 +233,7 @@ def connect_admin(module: AnsibleModule) -> t.Any:
 
 
 def close_admin(admin: t.Any) -> None:
-    """Close an admin client, ignoring errors on the way out."""
+    """Close a kafka-python client (admin, producer or consumer), ignoring errors on the way out."""
     if admin is None:
         return
     try:

@@ -120,6 +120,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
     check_kafka_library,
     client_kwargs,
+    close_admin,
     describe_error,
     kafka_common_argument_spec,
 )
@@ -229,13 +230,8 @@ def main():
         module.fail_json(msg="Canary on topic %s failed: %s" % (topic, describe_error(exc)),
                          exception=traceback.format_exc(), **result)
     finally:
-        for client in (consumer, producer):
-            if client is None:
-                continue
-            try:
-                client.close()
-            except Exception:  # pylint: disable=broad-except
-                pass
+        close_admin(consumer)
+        close_admin(producer)
 
 
 if __name__ == "__main__":
