@@ -20,7 +20,7 @@ except ImportError:  # ansible-core < 2.19
             patch.setattr(basic, '_ANSIBLE_ARGS', serialized)
             yield
 
-__all__ = ['ExitJson', 'FailJson', 'exit_json', 'fail_json', 'patch_module_args']
+__all__ = ['ExitJson', 'FailJson', 'exit_json', 'fail_json', 'patch_module_args', 'run_main']
 
 
 class ExitJson(Exception):
@@ -40,3 +40,15 @@ def fail_json(_self: t.Any, msg: str, **kwargs: t.Any) -> None:
     kwargs['failed'] = True
     kwargs['msg'] = msg
     raise FailJson(kwargs)
+
+
+def run_main(module: t.Any, args: dict[str, t.Any]) -> tuple[bool, dict[str, t.Any]]:
+    """Run ``module.main()`` with ``args``; return (failed, result). exit_json/fail_json must be patched."""
+    with patch_module_args(args):
+        try:
+            module.main()
+        except ExitJson as exc:
+            return False, exc.args[0]
+        except FailJson as exc:
+            return True, exc.args[0]
+    raise AssertionError('main() returned without exit_json or fail_json')

@@ -13,7 +13,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.streamops.kafka.plugins.modules import kafka_info as module
 
-from module_harness import ExitJson, FailJson, exit_json, fail_json, patch_module_args
+from module_harness import exit_json, fail_json, run_main
 
 
 def partition(index: int, leader: int, replicas: list[int], isr: list[int], offline: list[int] | None = None,
@@ -59,14 +59,7 @@ def run(monkeypatch: pytest.MonkeyPatch, admin: FakeAdmin, **args: t.Any) -> tup
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
     monkeypatch.setattr(module, 'connect_admin', lambda _module: admin)
     args.setdefault('bootstrap_servers', ['k1:9092'])
-    with patch_module_args(args):
-        try:
-            module.main()
-        except ExitJson as exc:
-            return False, exc.args[0]
-        except FailJson as exc:
-            return True, exc.args[0]
-    raise AssertionError('main() returned without exit_json or fail_json')
+    return run_main(module, args)
 
 
 def test_whole_cluster(monkeypatch: pytest.MonkeyPatch) -> None:

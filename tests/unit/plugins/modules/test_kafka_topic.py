@@ -19,7 +19,7 @@ from ansible.module_utils import basic
 from ansible_collections.streamops.kafka.plugins.module_utils import _kafka
 from ansible_collections.streamops.kafka.plugins.modules import kafka_topic as module
 
-from module_harness import ExitJson, FailJson, exit_json, fail_json, patch_module_args
+from module_harness import FailJson, exit_json, fail_json, patch_module_args, run_main
 
 
 WRITES = ('create_topics', 'create_partitions', 'alter_configs', 'delete_topics')
@@ -159,14 +159,7 @@ class Run:
             args['_ansible_check_mode'] = True
         if diff:
             args['_ansible_diff'] = True
-        with patch_module_args(args):
-            try:
-                module.main()
-            except ExitJson as exc:
-                return False, exc.args[0]
-            except FailJson as exc:
-                return True, exc.args[0]
-        raise AssertionError('main() returned without exit_json or fail_json')
+        return run_main(module, args)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from ansible.module_utils import basic
 from ansible_collections.streamops.kafka.plugins.module_utils import _zookeeper as zk
 from ansible_collections.streamops.kafka.plugins.modules import zookeeper_ensemble_info as module
 
-from module_harness import ExitJson, FailJson, exit_json, fail_json, patch_module_args
+from module_harness import exit_json, fail_json, run_main
 
 
 VERSION = 'Zookeeper version: 3.8.4-9316c2a7a97e1666d8f4593f34dd6fc36ecc436c, built on 2024-02-12 22:16 UTC\n'
@@ -57,14 +57,7 @@ class Run:
             return zk.parse_srvr(answer)
 
         self.monkeypatch.setattr(module, 'probe', fake_probe)
-        with patch_module_args(args):
-            try:
-                module.main()
-            except ExitJson as exc:
-                return False, exc.args[0]
-            except FailJson as exc:
-                return True, exc.args[0]
-        raise AssertionError('main() returned without exit_json or fail_json')
+        return run_main(module, args)
 
 
 @pytest.fixture
