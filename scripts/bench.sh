@@ -15,9 +15,8 @@ out=.build/bench.txt
 mkdir -p .build
 
 scripts/demo.sh down >/dev/null
-mapfile -t host_list < <(ansible-inventory -i "$inventory" --list | python3 -c 'import json,sys; print("\n".join(sorted(json.load(sys.stdin)["_meta"]["hostvars"])))')
-platforms=$(python3 -c 'import json,sys; print(json.dumps({"molecule_yml": {"platforms": [{"name": h} for h in sys.argv[1:]], "scenario": {"name": "bench"}}, "molecule_no_log": False}))' "${host_list[@]}")
-ansible-playbook -i "$inventory" molecule/_shared/create.yml -e "$platforms" >/dev/null
+scripts/demo.sh create >/dev/null
+mapfile -t host_list < <(scripts/demo.sh hosts)
 
 t0=$(date +%s.%N)
 ansible-playbook playbooks/site.yml -i "$inventory" > .build/bench-cold.log

@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,15 +31,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
-COLLECTIONS = ROOT / ".build" / "collections"
 TASK = "kafka_topic bench"
 
 
-def ensure_collection_link() -> None:
-    link = COLLECTIONS / "ansible_collections" / "streamops" / "kafka"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(ROOT)
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+from ansible_runner import run_playbook as run_ansible_playbook  # noqa: E402  pylint: disable=import-error,wrong-import-position
 
 
 def playbook(tasks: list[dict[str, Any]]) -> str:
@@ -49,32 +43,10 @@ def playbook(tasks: list[dict[str, Any]]) -> str:
 
 
 def run_playbook(text: str) -> tuple[float, dict[str, Any]]:
-    """Run a playbook on localhost; (wall seconds, parsed JSON output)."""
-    env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
-        "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_NOCOLOR": "1",
-    })
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as fh:
-        fh.write(text)
-        path = fh.name
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", path]
+    """Run a playbook on localhost (tests/integration/ansible_runner.py); (wall seconds, parsed JSON output)."""
     start = time.monotonic()
-    try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600, check=False)
-    finally:
-        os.unlink(path)
-    elapsed = time.monotonic() - start
-    try:
-        data = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        sys.exit("ansible-playbook printed no JSON (rc=%d):\n%s\n%s"
-                 % (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:]))
-    return elapsed, data
+    result = run_ansible_playbook(text, timeout=3600)
+    return time.monotonic() - start, result.data
 
 
 def task_result(data: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +65,6 @@ def topic_task(servers: list[str], topics: list[dict[str, Any]], **options: Any)
 @contextlib.contextmanager
 def loopback_cluster(brokers: int) -> Iterator[list[str]]:
     """1 ZooKeeper + ``brokers`` Kafka brokers on 127.0.0.1 (tests/integration/cluster.py)."""
-    sys.path.insert(0, str(ROOT / "tests" / "integration"))
     from cluster import KafkaCluster, ZooKeeperEnsemble  # pylint: disable=import-error
 
     base = Path(tempfile.mkdtemp(prefix="streamops-bench-"))
@@ -133,7 +104,6 @@ def report(label: str, seconds: float, count: int, baseline: float, result: dict
 
 def bench(servers: list[str], count: int, partitions: int, replication_factor: int, prefix: str,
           request_timeout_ms: int | None = None) -> int:
-    ensure_collection_link()
     names = ["%s%05d" % (prefix, i) for i in range(count)]
     topics = [dict(name=n) for n in names]
     common: dict[str, Any] = dict(wait_timeout=600)
