@@ -44,3 +44,12 @@ def test_role_versions_match_the_test_mirror():
     assert kafka["kafka_version"] == pinned["KAFKA_VERSION"]
     assert kafka["kafka_scala_version"] == pinned["KAFKA_SCALA_VERSION"]
     assert zookeeper["zookeeper_version"] == pinned["ZOOKEEPER_VERSION"]
+
+
+def test_variables_doc_is_generated_from_the_specs():
+    """docs/VARIABLES.md lists every role option; regenerate with scripts/gen_variables_doc.py."""
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, str(root / "scripts" / "gen_variables_doc.py"), "--check"], check=False)
+    assert proc.returncode == 0, "docs/VARIABLES.md is stale: run python scripts/gen_variables_doc.py"
