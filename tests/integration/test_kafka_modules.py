@@ -15,13 +15,14 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+# kafka-python (requirements/dev.txt) is imported plainly: without it this file fails to
+# collect, which fails the run (conftest.py: a missing dependency is a failure, never a skip).
+import kafka
 import pytest
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from ansible_runner import PlayResult, run_playbook
 from cluster import KafkaCluster, ZooKeeperEnsemble
-
-kafka = pytest.importorskip("kafka")
-from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient  # noqa: E402
 
 TOPIC = "streamops.kafka.kafka_topic"
 INFO = "streamops.kafka.kafka_info"
