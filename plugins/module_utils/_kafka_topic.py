@@ -34,15 +34,15 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_config import (
     TOPIC_CONFIG_TYPES,
     config_type_for,
     is_internal_topic_name,
     normalize_config_value,
-    replication_factor_of,
     suggest_config_key,
     validate_topic_name,
 )
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import replication_factor_of
 
 ACTION_CREATE = 'create'
 ACTION_UPDATE = 'update'
@@ -51,8 +51,6 @@ ACTION_NONE = 'none'
 ACTION_ERROR = 'error'
 
 DYNAMIC_TOPIC_SOURCE = 'DYNAMIC_TOPIC_CONFIG'
-
-_SPEC_KEYS = ('name', 'state', 'partitions', 'replication_factor', 'config')
 
 
 def topic_specs_from_params(params: dict[str, t.Any]) -> list[dict[str, t.Any]]:

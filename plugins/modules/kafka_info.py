@@ -207,12 +207,12 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
-    build_cluster_info,
     close_admin,
     connect_admin,
     describe_error,
     kafka_common_argument_spec,
 )
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import build_cluster_info
 
 
 def main() -> None:

@@ -259,7 +259,6 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
-    TOPIC_CONFIG_TYPES,
     AlterConfigOp,
     ConfigResource,
     ConfigResourceType,
@@ -268,9 +267,12 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
     describe_error,
     error_from_code,
     kafka_common_argument_spec,
-    topic_not_ready_reason,
+)
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_config import (
+    TOPIC_CONFIG_TYPES,
     validate_topic_name,
 )
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import topic_not_ready_reason
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_topic import (
     ACTION_CREATE,
     ACTION_DELETE,

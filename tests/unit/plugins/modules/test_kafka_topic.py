@@ -16,7 +16,7 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.streamops.kafka.plugins.module_utils import _kafka
+from ansible_collections.streamops.kafka.plugins.module_utils import _kafka, _kafka_config
 from ansible_collections.streamops.kafka.plugins.modules import kafka_topic as module
 
 from module_harness import FailJson, exit_json, fail_json, patch_module_args, run_main
@@ -74,7 +74,7 @@ class FakeAdmin:
                 continue
             topic = self.topics[resource.name]
             entries = {}
-            for key, ctype in _kafka.TOPIC_CONFIG_TYPES.items():
+            for key, ctype in _kafka_config.TOPIC_CONFIG_TYPES.items():
                 if key in topic['configs']:
                     entries[key] = dict(value=topic['configs'][key], config_source='DYNAMIC_TOPIC_CONFIG',
                                         config_type=ctype)
