@@ -108,7 +108,8 @@ def test_role_versions_match_the_test_mirror():
                   if "=" in line and not line.startswith("#"))
     kafka = yaml.safe_load((root / "roles" / "kafka" / "defaults" / "main.yml").read_text())
     zookeeper = yaml.safe_load((root / "roles" / "zookeeper" / "defaults" / "main.yml").read_text())
-    assert kafka["kafka_version"] == pinned["KAFKA_VERSION"]
+    assert kafka["kafka_zookeeper_mode_version"] == pinned["KAFKA_VERSION"]
+    assert kafka["kafka_kraft_mode_version"] == pinned["KAFKA4_VERSION"]
     assert kafka["kafka_scala_version"] == pinned["KAFKA_SCALA_VERSION"]
     assert zookeeper["zookeeper_version"] == pinned["ZOOKEEPER_VERSION"]
 
