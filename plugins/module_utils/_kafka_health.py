@@ -111,12 +111,14 @@ def build_cluster_info(cluster: dict[str, t.Any], metadata_topics: t.Iterable[di
                        requested: t.Sequence[str] | None = None) -> dict[str, t.Any]:
     """The ``kafka_info`` result from DescribeCluster and Metadata answers (pure).
 
+    ``brokers`` leaves out fenced brokers (KRaft: registered but not serving).
     ``include_internal`` only decides which topics are listed; the health
     counters always cover every topic examined (all topics, or the
     ``requested`` ones), internal ones included, because an under-replicated
     ``__consumer_offsets`` partition matters as much as any other.
     """
-    brokers = sorted((broker_from_metadata(b) for b in cluster.get('brokers') or []),
+    # DescribeCluster v2 (Kafka 4.0+, KRaft) also lists fenced brokers: registered, not serving.
+    brokers = sorted((broker_from_metadata(b) for b in cluster.get('brokers') or [] if not b.get('is_fenced')),
                      key=lambda b: (b['id'] if b['id'] is not None else -1))
     examined = []
     missing = []
@@ -154,4 +156,179 @@ def build_cluster_info(cluster: dict[str, t.Any], metadata_topics: t.Iterable[di
         under_replicated_partition_list=health['under_replicated'],
         offline_partitions=len(health['offline']),
         offline_partition_list=health['offline'],
+    )
+
+
+# -- KRaft: mode, features, metadata quorum ------------------------------------------------
+
+MODE_KRAFT = 'kraft'
+MODE_ZOOKEEPER = 'zookeeper'
+METADATA_VERSION_FEATURE = 'metadata.version'
+METADATA_TOPIC = '__cluster_metadata'
+_ZERO_UUIDS = frozenset(('00000000-0000-0000-0000-000000000000', 'AAAAAAAAAAAAAAAAAAAAAA'))
+
+
+def finalized_features(response: dict[str, t.Any] | None) -> dict[str, dict[str, int]]:
+    """``{name: {min_version, max_version}}`` of the finalized features (pure).
+
+    ``response`` is what ``KafkaAdminClient.describe_features()`` returns.
+    kafka-python 3.0.12 returns ``{name: {'supported': (min, max),
+    'finalized': (min, max), 'finalized_epoch': int|None}}`` although its
+    docstring promises ``{'finalized_features': {name: (min, max)}, ...}``;
+    both shapes are read.  ``None`` (features not readable) gives ``{}``.
+    """
+    if not response:
+        return {}
+    if isinstance(response.get('finalized_features'), dict):
+        levels = response['finalized_features']
+    else:
+        levels = dict((name, entry.get('finalized')) for name, entry in response.items()
+                      if isinstance(entry, dict))
+    return dict((name, dict(min_version=int(level[0]), max_version=int(level[1])))
+                for name, level in sorted(levels.items()) if level is not None)
+
+
+def metadata_version(features: dict[str, dict[str, int]]) -> int | None:
+    """Finalized ``metadata.version`` feature level, ``None`` when not finalized."""
+    level = features.get(METADATA_VERSION_FEATURE)
+    return level['max_version'] if level else None
+
+
+def detect_mode(quorum_answered: bool, features: dict[str, dict[str, int]]) -> str:
+    """``'kraft'`` or ``'zookeeper'`` (pure).
+
+    KRaft when the brokers answered DescribeQuorum, or when they report a
+    finalized ``metadata.version``: KRaft brokers always include it in their
+    finalized features and ZooKeeper-mode brokers never do, so this still
+    recognises a KRaft cluster whose DescribeQuorum the client cannot send
+    (an ``api_version`` pinned below 4.0 hides it).
+    """
+    if quorum_answered or METADATA_VERSION_FEATURE in features:
+        return MODE_KRAFT
+    return MODE_ZOOKEEPER
+
+
+def _metadata_partition(response: dict[str, t.Any]) -> tuple[dict[str, t.Any] | None, str | None]:
+    """The ``__cluster_metadata`` partition 0 entry of a DescribeQuorum answer and its error."""
+    for topic in response.get('topics') or []:
+        if topic.get('topic_name') not in (None, METADATA_TOPIC):
+            continue
+        for partition in topic.get('partitions') or []:
+            if partition.get('partition_index', 0) != 0:
+                continue
+            # kafka-python turns error_code/error_message into 'error' (None on success)
+            if 'error' in partition:
+                return partition, partition['error']
+            return partition, error_from_code(partition.get('error_code'), partition.get('error_message'))
+    return None, 'no %s partition 0 in the DescribeQuorum answer' % METADATA_TOPIC
+
+
+def _known(value: t.Any) -> int | None:
+    """Kafka reports unknown offsets and timestamps as -1; make them ``None``."""
+    if value is None or value < 0:
+        return None
+    return int(value)
+
+
+def _leader_clock(replicas: t.Iterable[dict[str, t.Any]]) -> int | None:
+    """Latest time the leader reports (its own entry carries its current time), ``None`` without timestamps.
+
+    Every timestamp in a DescribeQuorum answer is read from the leader's clock,
+    so comparing them with each other is free of clock skew.
+    """
+    stamps = [_known(replica.get(key)) for replica in replicas
+              for key in ('last_caught_up_timestamp', 'last_fetch_timestamp')]
+    known = [stamp for stamp in stamps if stamp is not None]
+    return max(known) if known else None
+
+
+def quorum_replica(replica: dict[str, t.Any], leader_id: int, high_watermark: int, leader_now: int | None,
+                   max_lag: int, max_lag_ms: int) -> dict[str, t.Any]:
+    """One voter or observer of a DescribeQuorum answer, with its lag and whether it is caught up (pure).
+
+    Caught up: the leader always is.  Any other replica is when its log end
+    offset and the high watermark are known, it is at most ``max_lag``
+    records behind the high watermark, and -- when the answer carries
+    timestamps (DescribeQuorum v1+) -- it last caught up with the leader's
+    log end at most ``max_lag_ms`` before the leader's current time.
+    """
+    replica_id = int(replica['replica_id'])
+    log_end_offset = int(replica.get('log_end_offset', -1))
+    caught_up_at = _known(replica.get('last_caught_up_timestamp'))
+    lag = max(0, high_watermark - log_end_offset)
+    if leader_id >= 0 and replica_id == leader_id:
+        caught_up = True
+    elif log_end_offset < 0 or high_watermark < 0 or lag > max_lag:
+        caught_up = False
+    elif leader_now is not None:
+        caught_up = caught_up_at is not None and leader_now - caught_up_at <= max_lag_ms
+    else:
+        caught_up = True
+    directory_id = replica.get('replica_directory_id')
+    if directory_id is not None and str(directory_id) in _ZERO_UUIDS:
+        directory_id = None
+    return dict(
+        id=replica_id,
+        directory_id=str(directory_id) if directory_id is not None else None,
+        log_end_offset=log_end_offset,
+        lag=lag,
+        last_fetch_timestamp=_known(replica.get('last_fetch_timestamp')),
+        last_caught_up_timestamp=caught_up_at,
+        caught_up=caught_up,
+    )
+
+
+def shape_quorum(response: dict[str, t.Any], max_lag: int, max_lag_ms: int) -> tuple[dict[str, t.Any], str | None]:
+    """``(quorum, error)`` from ``KafkaAdminClient.describe_metadata_quorum()``'s answer (pure).
+
+    ``healthy``: there is a leader and every voter is caught up (see
+    ``quorum_replica``).  When the answer carries a partition error (the
+    node asked is not the leader, for instance during an election) the
+    quorum has ``leader_id`` -1, no replicas, is not healthy, and ``error``
+    says why; otherwise ``error`` is ``None``.
+    """
+    partition, error = _metadata_partition(response)
+    if partition is None or error:
+        return dict(leader_id=-1, leader_epoch=-1, high_watermark=-1, healthy=False, voters=[], observers=[]), error
+    leader_id = int(partition.get('leader_id', -1))
+    high_watermark = int(partition.get('high_watermark', -1))
+    voters = partition.get('current_voters') or []
+    observers = partition.get('observers') or []
+    leader_now = _leader_clock(list(voters) + list(observers))
+
+    def shape(replicas: t.Iterable[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        return sorted((quorum_replica(r, leader_id, high_watermark, leader_now, max_lag, max_lag_ms) for r in replicas),
+                      key=lambda r: r['id'])
+
+    shaped_voters = shape(voters)
+    return dict(
+        leader_id=leader_id,
+        leader_epoch=int(partition.get('leader_epoch', -1)),
+        high_watermark=high_watermark,
+        healthy=leader_id >= 0 and bool(shaped_voters) and all(v['caught_up'] for v in shaped_voters),
+        voters=shaped_voters,
+        observers=shape(observers),
+    ), None
+
+
+def cluster_mode_info(cluster: dict[str, t.Any], features: dict[str, dict[str, int]],
+                      quorum: dict[str, t.Any] | None) -> dict[str, t.Any]:
+    """``mode``, ``quorum``, ``metadata_version``, ``finalized_features`` and ``controller_id`` (pure).
+
+    ``quorum`` is the shaped quorum (``shape_quorum``) or ``None`` when the
+    brokers do not answer DescribeQuorum.  ``controller_id`` is the quorum
+    leader in KRaft mode -- DescribeCluster answers a random broker there
+    (KAFKA-17404) -- and DescribeCluster's active controller in ZooKeeper mode.
+    """
+    mode = detect_mode(quorum is not None, features)
+    if mode == MODE_KRAFT:
+        leader = quorum['leader_id'] if quorum is not None else -1
+    else:
+        leader = cluster.get('controller_id')
+    return dict(
+        mode=mode,
+        quorum=quorum,
+        metadata_version=metadata_version(features),
+        finalized_features=features,
+        controller_id=leader if leader is not None and leader >= 0 else None,
     )

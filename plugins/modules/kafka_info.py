@@ -10,13 +10,20 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 ---
 module: kafka_info
-short_description: Report brokers, topics, partition replicas and replication health of a Kafka cluster
+short_description: Report brokers, topics, partition replicas, replication health and KRaft quorum of a Kafka cluster
 version_added: 1.0.0
 description:
   - Reads the cluster id, the controller, the live brokers and, for every topic, each partition's leader,
     replicas, in-sync replicas and offline replicas through the Kafka admin API.
   - Counts under-replicated partitions (fewer in-sync replicas than replicas) and offline partitions
     (no leader), so a rolling restart can wait until RV(under_replicated_partitions) is V(0).
+  - Tells a KRaft cluster from a ZooKeeper-mode one (RV(mode)) and reads the finalized features
+    (RV(metadata_version)). In KRaft mode it also reads the metadata quorum (RV(quorum)) with DescribeQuorum;
+    the quorum is healthy when it has a leader and every voter is caught up.
+  - A voter or observer is caught up when it is the leader, or when the leader knows its log end offset,
+    it is at most O(quorum_max_lag) records behind the high watermark and, when the brokers report fetch
+    times, it last caught up with the leader's log end at most O(quorum_max_lag_ms) milliseconds ago by the
+    leader's clock.
   - The module only reads; it never reports a change.
 author:
   - streamops engineering (@streamops)
@@ -35,6 +42,25 @@ options:
       - Whatever its value, the health counters cover internal topics too.
     type: bool
     default: false
+  quorum_max_lag:
+    description:
+      - KRaft mode only. How many records a voter or observer may be behind the high watermark of the metadata
+        log and still count as caught up.
+      - The quorum leader appends a no-op record about every 500 ms (C(metadata.max.idle.interval.ms)), so a
+        healthy follower is usually 0 to 2 records behind, and a stopped one falls about 2 records further
+        behind every second.
+    type: int
+    default: 10
+    version_added: 1.1.0
+  quorum_max_lag_ms:
+    description:
+      - KRaft mode only. How long ago, in milliseconds by the quorum leader's clock, a voter or observer may have
+        last caught up with the leader's log end and still count as caught up.
+      - This catches a stopped replica even while the metadata log does not grow. Brokers that report no fetch
+        times (DescribeQuorum v0) are judged by O(quorum_max_lag) alone.
+    type: int
+    default: 5000
+    version_added: 1.1.0
 extends_documentation_fragment:
   - streamops.kafka.kafka
 attributes:
@@ -49,6 +75,9 @@ seealso:
   - name: Kafka replication
     description: What in-sync replicas and under-replicated partitions are.
     link: https://kafka.apache.org/39/documentation.html#replication
+  - name: KRaft monitoring
+    description: The metadata quorum, its leader, voters and observers.
+    link: https://kafka.apache.org/documentation/#kraft_monitoring
 '''
 
 EXAMPLES = r'''
@@ -71,6 +100,16 @@ EXAMPLES = r'''
   retries: 60
   delay: 5
 
+- name: Wait until the KRaft metadata quorum has a leader and every voter is caught up
+  streamops.kafka.kafka_info:
+    bootstrap_servers: [kafka1.example.com:9092]
+    topics: []
+  delegate_to: localhost
+  register: kafka_quorum
+  until: kafka_quorum.mode == 'zookeeper' or kafka_quorum.quorum.healthy
+  retries: 60
+  delay: 5
+
 - name: Show the in-sync replicas of one topic
   streamops.kafka.kafka_info:
     bootstrap_servers: [kafka1.example.com:9092]
@@ -86,12 +125,113 @@ cluster_id:
   type: str
   sample: 4L6g3nShT-eMCtK--X86sw
 controller_id:
-  description: Broker id of the active controller, V(null) while there is none.
+  description:
+    - Node id of the active controller, V(null) while there is none.
+    - In ZooKeeper mode the broker that is the active controller, as DescribeCluster reports it.
+    - In KRaft mode the leader of the metadata quorum, RV(quorum.leader_id), a controller node (which is a broker
+      too only in combined mode). DescribeCluster names a random broker there (KAFKA-17404), so it is not used.
   returned: always
   type: int
   sample: 1
+mode:
+  description:
+    - V(kraft) when the brokers answer DescribeQuorum or report a finalized C(metadata.version) feature
+      (KRaft brokers always do, ZooKeeper-mode brokers never do), else V(zookeeper).
+  returned: always
+  type: str
+  sample: kraft
+  version_added: 1.1.0
+metadata_version:
+  description:
+    - Finalized level of the C(metadata.version) feature, for example V(25) for C(4.0-IV3).
+    - V(null) in ZooKeeper mode.
+  returned: always
+  type: int
+  sample: 25
+  version_added: 1.1.0
+finalized_features:
+  description:
+    - The cluster-wide finalized feature levels (C(kafka-features.sh describe)), by feature name.
+    - Empty when there are none, or when the brokers are too old to report them (before Kafka 2.4).
+  returned: always
+  type: dict
+  sample: {"metadata.version": {"min_version": 25, "max_version": 25}, "kraft.version": {"min_version": 1, "max_version": 1}}
+  version_added: 1.1.0
+quorum:
+  description:
+    - The KRaft metadata quorum (the C(__cluster_metadata) log), as DescribeQuorum reports it.
+    - V(null) in ZooKeeper mode.
+    - When DescribeQuorum answers with an error (for instance while there is no leader, during an election),
+      RV(quorum.leader_id) is V(-1), the voter and observer lists are empty, RV(quorum.healthy) is V(false),
+      and the module warns with the error.
+  returned: always
+  type: dict
+  version_added: 1.1.0
+  contains:
+    leader_id:
+      description: Node id of the quorum leader (the active controller), V(-1) when there is none.
+      type: int
+      sample: 1
+    leader_epoch:
+      description: Epoch of the quorum leader.
+      type: int
+      sample: 7
+    high_watermark:
+      description: High watermark of the metadata log, the offset up to which a majority of voters has it.
+      type: int
+      sample: 152644
+    healthy:
+      description: Whether the quorum has a leader (RV(quorum.leader_id) V(>= 0)) and every voter is caught up.
+      type: bool
+      sample: true
+    voters:
+      description: The voters (controllers), sorted by id.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: Node id.
+          type: int
+          sample: 2
+        directory_id:
+          description: Id of the metadata log directory (KIP-853, Kafka 3.9+), V(null) when not reported.
+          type: str
+          sample: 3d1f8a61-3c3f-4d6e-9a43-6c3b4f7e2a10
+        log_end_offset:
+          description: Log end offset of the replica as the leader last saw it, V(-1) when unknown.
+          type: int
+          sample: 152644
+        lag:
+          description: RV(quorum.high_watermark) minus RV(quorum.voters[].log_end_offset), never below V(0).
+          type: int
+          sample: 0
+        last_fetch_timestamp:
+          description: Leader's time (ms since the epoch) of the replica's last fetch, V(null) when unknown.
+          type: int
+          sample: 1767225600123
+        last_caught_up_timestamp:
+          description: Leader's time (ms since the epoch) at which the replica last caught up with the leader's log end,
+            V(null) when unknown.
+          type: int
+          sample: 1767225600123
+        caught_up:
+          description:
+            - Whether the replica keeps up with the leader. The leader always does. Another replica does when its log
+              end offset is known, RV(quorum.voters[].lag) is at most O(quorum_max_lag) and, when the brokers report
+              fetch times, RV(quorum.voters[].last_caught_up_timestamp) is at most O(quorum_max_lag_ms) before the
+              leader's current time.
+          type: bool
+          sample: true
+    observers:
+      description:
+        - Replicas that fetch the metadata log without voting (brokers, and controllers not among the voters),
+          sorted by id, with the same keys as RV(quorum.voters).
+      type: list
+      elements: dict
+      sample: [{"id": 4, "directory_id": null, "log_end_offset": 152644, "lag": 0, "last_fetch_timestamp": 1767225600101,
+                "last_caught_up_timestamp": 1767225600101, "caught_up": true}]
 brokers:
-  description: Live brokers, sorted by id.
+  description: Live brokers, sorted by id. Fenced brokers (KRaft, Kafka 4.0+) are not live and not listed.
   returned: always
   type: list
   elements: dict
@@ -203,6 +343,7 @@ offline_partition_list:
 '''
 
 import traceback
+import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -210,9 +351,76 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
     close_admin,
     connect_admin,
     describe_error,
+    kafka,
     kafka_common_argument_spec,
+    kafka_errors,
 )
-from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import build_cluster_info
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import (
+    MODE_KRAFT,
+    build_cluster_info,
+    cluster_mode_info,
+    finalized_features,
+    shape_quorum,
+)
+
+
+class QuorumUnreadable(Exception):
+    """The brokers answered DescribeQuorum in a form the installed kafka-python cannot parse."""
+
+
+def read_features(admin: t.Any) -> dict[str, dict[str, int]]:
+    """Finalized features, ``{}`` when the brokers (before Kafka 2.4) cannot report them."""
+    try:
+        return finalized_features(admin.describe_features())
+    except kafka_errors.UnsupportedVersionError:
+        return {}
+
+
+def read_quorum(admin: t.Any) -> dict[str, t.Any] | None:
+    """The DescribeQuorum answer, ``None`` when the brokers do not offer DescribeQuorum (ZooKeeper mode).
+
+    ZooKeeper-mode brokers leave DescribeQuorum out of their ApiVersions, so
+    kafka-python raises IncompatibleBrokerVersion before sending anything; a
+    broker that refuses the request answers UNSUPPORTED_VERSION.  Both are
+    ``UnsupportedVersionError``.
+    """
+    try:
+        return admin.describe_metadata_quorum()
+    except kafka_errors.UnsupportedVersionError:
+        return None
+    except KeyError as exc:
+        # kafka-python 3.0.12 pops 'error_message', a field DescribeQuorum has only from v2 (Kafka 3.9) on
+        raise QuorumUnreadable('kafka-python %s cannot parse the DescribeQuorum answer of these brokers (KeyError %s); '
+                               'it reads DescribeQuorum v2, which Kafka answers from 3.9 on'
+                               % (getattr(kafka, '__version__', '?'), exc)) from exc
+
+
+def read_cluster(admin: t.Any, requested: list[str] | None) -> dict[str, t.Any]:
+    """Every answer kafka_info needs: DescribeCluster, Metadata, finalized features, DescribeQuorum."""
+    return dict(
+        cluster=admin.describe_cluster(),
+        metadata=admin.describe_topics(requested) if requested != [] else [],
+        features=read_features(admin),
+        quorum=read_quorum(admin),
+    )
+
+
+def check_lag_options(params: dict[str, t.Any]) -> str | None:
+    """Why ``quorum_max_lag``/``quorum_max_lag_ms`` are unusable, ``None`` when they are fine."""
+    for name in ('quorum_max_lag', 'quorum_max_lag_ms'):
+        if params[name] < 0:
+            return '%s must be 0 or more, got %d' % (name, params[name])
+    return None
+
+
+def kraft_without_quorum_message(servers: str, info: dict[str, t.Any], api_version: str | None) -> str:
+    """Failure message for a KRaft cluster whose DescribeQuorum the client cannot send."""
+    msg = ('The cluster at %s runs in KRaft mode (metadata.version %s is finalized) but the client cannot send it '
+           'DescribeQuorum' % (servers, info['metadata_version']))
+    if api_version:
+        msg += ': api_version=%s pins a protocol table without it; leave api_version unset or set it to 4.0 or later' % (
+            api_version,)
+    return msg
 
 
 def main() -> None:
@@ -220,25 +428,37 @@ def main() -> None:
     argument_spec.update(
         topics=dict(type='list', elements='str'),
         include_internal=dict(type='bool', default=False),
+        quorum_max_lag=dict(type='int', default=10),
+        quorum_max_lag_ms=dict(type='int', default=5000),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    problem = check_lag_options(module.params)
+    if problem:
+        module.fail_json(msg=problem)
     requested = module.params['topics']
     if requested is not None:
         requested = list(dict.fromkeys(requested))
+    servers = ','.join(module.params['bootstrap_servers'])
 
     admin = connect_admin(module)
     try:
-        cluster = admin.describe_cluster()
-        metadata = admin.describe_topics(requested) if requested != [] else []
+        answers = read_cluster(admin, requested)
     except Exception as exc:  # pylint: disable=broad-except
-        module.fail_json(msg='Cannot read the cluster metadata from %s: %s'
-                         % (','.join(module.params['bootstrap_servers']), describe_error(exc)),
+        module.fail_json(msg='Cannot read the cluster metadata from %s: %s' % (servers, describe_error(exc)),
                          exception=traceback.format_exc())
     finally:
         close_admin(admin)
 
-    info = build_cluster_info(cluster, metadata, include_internal=module.params['include_internal'],
+    quorum = None
+    if answers['quorum'] is not None:
+        quorum, error = shape_quorum(answers['quorum'], module.params['quorum_max_lag'], module.params['quorum_max_lag_ms'])
+        if error:
+            module.warn('DescribeQuorum answered %s: the quorum is reported without leader and voters' % error)
+    info = build_cluster_info(answers['cluster'], answers['metadata'], include_internal=module.params['include_internal'],
                               requested=requested)
+    info.update(cluster_mode_info(answers['cluster'], answers['features'], quorum))
+    if info['mode'] == MODE_KRAFT and quorum is None:
+        module.fail_json(msg=kraft_without_quorum_message(servers, info, module.params['api_version']), **info)
     module.exit_json(changed=False, **info)
 
 

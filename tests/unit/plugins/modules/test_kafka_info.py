@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
+import kafka.errors as kafka_errors
 import pytest
 
 from ansible.module_utils import basic
@@ -32,9 +33,36 @@ TOPICS = {
 }
 
 
+ZK_FEATURES = {'metadata.version': {'supported': (1, 21)}}  # ZooKeeper-mode brokers never finalize it
+KRAFT_FEATURES = {
+    'metadata.version': {'supported': (7, 25), 'finalized': (25, 25), 'finalized_epoch': 4242},
+    'kraft.version': {'supported': (0, 1), 'finalized': (1, 1), 'finalized_epoch': 4242},
+}
+NOW = 1767225600000
+
+
+def replica(replica_id: int, log_end_offset: int, ms_ago: int = 0) -> dict[str, t.Any]:
+    return dict(replica_id=replica_id, replica_directory_id=None, log_end_offset=log_end_offset,
+                last_fetch_timestamp=NOW - ms_ago, last_caught_up_timestamp=NOW - ms_ago)
+
+
+def quorum_answer(leader_id: int = 3, voter3_offset: int = 1000, error: str | None = None) -> dict[str, t.Any]:
+    """describe_metadata_quorum() of kafka-python 3.0.12 for controllers 1-3 and brokers 4-5 as observers."""
+    voters = [] if error else [replica(1, 1000, 150), replica(2, 999, 80), replica(3, voter3_offset)]
+    observers = [] if error else [replica(5, 1000, 40), replica(4, 1000, 60)]
+    return dict(nodes=[], topics=[dict(topic_name='__cluster_metadata', partitions=[dict(
+        partition_index=0, error=error, leader_id=leader_id, leader_epoch=12, high_watermark=1000,
+        current_voters=voters, observers=observers)])])
+
+
 class FakeAdmin:
-    def __init__(self, fail: Exception | None = None) -> None:
+    """KafkaAdminClient of a ZooKeeper-mode cluster (3.9) or, with ``quorum``, of a KRaft one (4.x)."""
+
+    def __init__(self, fail: Exception | None = None, quorum: t.Any = None,
+                 features: t.Any = None) -> None:
         self.fail = fail
+        self.quorum = quorum
+        self.features = features
         self.asked: list[t.Any] = []
         self.closed = False
 
@@ -50,6 +78,22 @@ class FakeAdmin:
             return list(TOPICS.values())
         return [TOPICS.get(n, dict(name=n, error_code=3, is_internal=False, partitions=[])) for n in names]
 
+    def describe_features(self) -> dict[str, t.Any]:
+        if isinstance(self.features, Exception):
+            raise self.features
+        if self.features is not None:
+            return self.features
+        return KRAFT_FEATURES if self.quorum is not None else ZK_FEATURES
+
+    def describe_metadata_quorum(self) -> dict[str, t.Any]:
+        if self.quorum is None:
+            # what kafka-python raises when the brokers' ApiVersions lack DescribeQuorum
+            raise kafka_errors.IncompatibleBrokerVersion(
+                "Kafka broker does not support the 'DescribeQuorumRequest' Kafka protocol.")
+        if isinstance(self.quorum, Exception):
+            raise self.quorum
+        return self.quorum
+
     def close(self) -> None:
         self.closed = True
 
@@ -57,9 +101,14 @@ class FakeAdmin:
 def run(monkeypatch: pytest.MonkeyPatch, admin: FakeAdmin, **args: t.Any) -> tuple[bool, dict[str, t.Any]]:
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda _self, warning: WARNINGS.append(warning))
     monkeypatch.setattr(module, 'connect_admin', lambda _module: admin)
     args.setdefault('bootstrap_servers', ['k1:9092'])
+    del WARNINGS[:]
     return run_main(module, args)
+
+
+WARNINGS: list[str] = []
 
 
 def test_whole_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,6 +134,11 @@ def test_whole_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result['offline_partitions'] == 1
     assert result['offline_partition_list'][0]['topic'] == '__consumer_offsets'
     assert result['missing_topics'] == []
+    # ZooKeeper mode: the brokers do not offer DescribeQuorum
+    assert result['mode'] == 'zookeeper'
+    assert result['quorum'] is None
+    assert result['metadata_version'] is None
+    assert result['finalized_features'] == {}
 
 
 def test_include_internal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,3 +178,100 @@ def test_error_names_the_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert failed is True
     assert result['msg'] == 'Cannot read the cluster metadata from k1:9092,k2:9092: RuntimeError: broker went away'
     assert admin.closed is True
+
+
+# -- KRaft --------------------------------------------------------------------------------------
+
+def test_kraft_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(quorum=quorum_answer())
+    failed, result = run(monkeypatch, admin)
+    assert failed is False
+    assert admin.closed is True
+    assert result['changed'] is False
+    assert result['mode'] == 'kraft'
+    # the quorum leader, not the random broker DescribeCluster names (KAFKA-17404)
+    assert result['controller_id'] == 3
+    assert result['metadata_version'] == 25
+    assert result['finalized_features'] == {'kraft.version': dict(min_version=1, max_version=1),
+                                            'metadata.version': dict(min_version=25, max_version=25)}
+    quorum = result['quorum']
+    assert (quorum['leader_id'], quorum['leader_epoch'], quorum['high_watermark'], quorum['healthy']) == (3, 12, 1000, True)
+    assert [(v['id'], v['lag'], v['caught_up']) for v in quorum['voters']] == [(1, 0, True), (2, 1, True), (3, 0, True)]
+    assert [o['id'] for o in quorum['observers']] == [4, 5]
+    assert result['broker_count'] == 2 and result['topic_count'] == 2
+    assert WARNINGS == []
+
+
+def test_kraft_lagging_voter_and_the_quorum_max_lag_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = quorum_answer(leader_id=1, voter3_offset=985)
+    failed, result = run(monkeypatch, FakeAdmin(quorum=answer))
+    assert failed is False
+    assert result['quorum']['voters'][2]['lag'] == 15
+    assert result['quorum']['voters'][2]['caught_up'] is False
+    assert result['quorum']['healthy'] is False
+    failed, result = run(monkeypatch, FakeAdmin(quorum=answer), quorum_max_lag=20)
+    assert failed is False
+    assert result['quorum']['healthy'] is True
+
+
+def test_kraft_without_leader_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = quorum_answer(leader_id=0, error='[Error 6] NotLeaderForPartitionError: None')
+    failed, result = run(monkeypatch, FakeAdmin(quorum=answer))
+    assert failed is False
+    assert result['mode'] == 'kraft'
+    assert result['quorum']['leader_id'] == -1 and result['quorum']['healthy'] is False
+    assert result['controller_id'] is None
+    assert WARNINGS == ['DescribeQuorum answered [Error 6] NotLeaderForPartitionError: None: '
+                        'the quorum is reported without leader and voters']
+
+
+def test_broker_refusing_describe_quorum_is_zookeeper_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(quorum=kafka_errors.UnsupportedVersionError(), features={})
+    failed, result = run(monkeypatch, admin)
+    assert failed is False
+    assert result['mode'] == 'zookeeper' and result['quorum'] is None and result['controller_id'] == 2
+
+
+def test_brokers_too_old_for_features(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(features=kafka_errors.IncompatibleBrokerVersion('no ApiVersions v3'))
+    failed, result = run(monkeypatch, admin)
+    assert failed is False
+    assert result['mode'] == 'zookeeper' and result['finalized_features'] == {}
+
+
+def test_kraft_with_describe_quorum_unsendable_fails_naming_api_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    # api_version 3.9 pins kafka-python's 3.9 protocol table, which has no DescribeQuorum
+    admin = FakeAdmin(features=KRAFT_FEATURES)
+    failed, result = run(monkeypatch, admin, api_version='3.9')
+    assert failed is True
+    assert result['msg'] == (
+        'The cluster at k1:9092 runs in KRaft mode (metadata.version 25 is finalized) but the client cannot send it '
+        'DescribeQuorum: api_version=3.9 pins a protocol table without it; leave api_version unset or set it to '
+        '4.0 or later')
+    assert result['mode'] == 'kraft'
+
+
+def test_describe_quorum_parse_error_of_kafka_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(quorum=KeyError('error_message'))
+    failed, result = run(monkeypatch, admin)
+    assert failed is True
+    assert result['msg'].startswith("Cannot read the cluster metadata from k1:9092: QuorumUnreadable: kafka-python ")
+    assert "cannot parse the DescribeQuorum answer of these brokers (KeyError 'error_message')" in result['msg']
+    assert admin.closed is True
+
+
+def test_other_describe_quorum_errors_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    # not mistaken for ZooKeeper mode
+    admin = FakeAdmin(quorum=kafka_errors.ClusterAuthorizationFailedError())
+    failed, result = run(monkeypatch, admin)
+    assert failed is True
+    assert result['msg'].startswith('Cannot read the cluster metadata from k1:9092: ClusterAuthorizationFailedError')
+
+
+@pytest.mark.parametrize('option', ['quorum_max_lag', 'quorum_max_lag_ms'])
+def test_negative_lag_options_fail_before_connecting(monkeypatch: pytest.MonkeyPatch, option: str) -> None:
+    admin = FakeAdmin()
+    failed, result = run(monkeypatch, admin, **{option: -1})
+    assert failed is True
+    assert result['msg'] == '%s must be 0 or more, got -1' % option
+    assert admin.asked == [] and admin.closed is False  # never connected
