@@ -6,6 +6,9 @@
 #   $CACHE/mirror/kafka/<v>/kafka_<scala>-<v>.tgz                              (+ .sha512)
 #   $CACHE/mirror/zookeeper/zookeeper-<v>/apache-zookeeper-<v>-bin.tar.gz     (+ .sha512)
 #
+# Kafka is built twice: KAFKA_VERSION (3.9.x, ZooKeeper mode, logs through reload4j) and
+# KAFKA4_VERSION (4.x, KRaft only, logs through log4j2), both from scripts/versions.env.
+#
 # CACHE=${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}. The archives keep the official top
 # directories (kafka_2.13-<v>/libs/*.jar, apache-zookeeper-<v>-bin/lib/*.jar); what differs from
 # the official tarballs is documented in docs/MIRROR.md.
@@ -18,7 +21,8 @@
 # Usage: scripts/build-mirror.sh [--force] [--check-updates]
 #   --force          rebuild even when the cache is up to date
 #   --check-updates  only report whether Maven Central has newer patch releases of the pinned
-#                    Kafka/ZooKeeper series (resolvable with all their parent POMs); builds nothing
+#                    Kafka 3.9/ZooKeeper series, or a newer 4.x (patch or minor) for KAFKA4_VERSION,
+#                    resolvable with all their parent POMs; builds nothing
 # Env: STREAMOPS_CACHE, MVN (maven command, default mvn),
 #      MAVEN_ARGS_EXTRA (extra maven args, e.g. -o or -Dmaven.repo.local=DIR).
 set -euo pipefail
@@ -30,6 +34,7 @@ versions_env="$here/versions.env"
 source "$versions_env"
 
 : "${KAFKA_VERSION:?versions.env must set KAFKA_VERSION}"
+: "${KAFKA4_VERSION:?versions.env must set KAFKA4_VERSION}"
 : "${KAFKA_SCALA_VERSION:?versions.env must set KAFKA_SCALA_VERSION}"
 : "${ZOOKEEPER_VERSION:?versions.env must set ZOOKEEPER_VERSION}"
 
@@ -41,10 +46,11 @@ EPOCH=1704067200                   # archive entry mtime: 2024-01-01T00:00:00Z (
 MVN=${MVN:-mvn}
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 
-KAFKA_DIR="kafka_${KAFKA_SCALA_VERSION}-${KAFKA_VERSION}"
-KAFKA_ARCHIVE="$MIRROR/kafka/$KAFKA_VERSION/$KAFKA_DIR.tgz"
+kafka_dir() { echo "kafka_${KAFKA_SCALA_VERSION}-$1"; }                  # kafka_dir VERSION
+kafka_archive() { echo "$MIRROR/kafka/$1/$(kafka_dir "$1").tgz"; }       # kafka_archive VERSION
 ZK_DIR="apache-zookeeper-${ZOOKEEPER_VERSION}-bin"
 ZK_ARCHIVE="$MIRROR/zookeeper/zookeeper-$ZOOKEEPER_VERSION/$ZK_DIR.tar.gz"
+ARCHIVES=("$(kafka_archive "$KAFKA_VERSION")" "$(kafka_archive "$KAFKA4_VERSION")" "$ZK_ARCHIVE")
 
 force=0
 check_updates=0
@@ -98,23 +104,52 @@ probe_version() { # probe_version G A V -> ok | missing | broken (on Central, PO
   fi
 }
 
+probe_release() { # probe_release KIND VERSION -> ok | missing | broken
+  case $1 in
+    zookeeper) probe_version org.apache.zookeeper zookeeper "$2" ;;
+    kafka) # both roots of the distribution (see build_kafka) must resolve
+      local r
+      r=$(probe_version org.apache.kafka "kafka_$KAFKA_SCALA_VERSION" "$2")
+      if [[ $r == ok ]]; then  # kafka_<scala> is there, so a missing kafka-tools means broken
+        r=$(probe_version org.apache.kafka kafka-tools "$2")
+        [[ $r == ok ]] || r=broken
+      fi
+      echo "$r" ;;
+  esac
+}
+
+# newest_release KIND VERSION MINORS: the newest resolvable release after VERSION, walking forward
+# patch by patch (bounded) until a version no longer exists; MINORS > 0 also walks up to that many
+# later minor series of the same major (X.(Y+1).0, ...) until one has no release at all
+newest_release() {
+  local kind=$1 v=$2 minors=$3 major minor patch m p cand newest=$2 r
+  IFS=. read -r major minor patch <<<"$v"
+  for ((m = minor; m <= minor + minors; m++)); do
+    for ((p = (m == minor ? patch + 1 : 0); p <= (m == minor ? patch : 0) + 10; p++)); do
+      cand="$major.$m.$p"
+      r=$(probe_release "$kind" "$cand")
+      case $r in
+        ok) newest=$cand ;;
+        broken) log "$kind $cand is on Maven Central but its POM tree does not resolve (skipped)" ;;
+        *) break ;;
+      esac
+    done
+    ((m > minor && p == 0)) && break   # no X.m.0 at all: no later minor either
+  done
+  echo "$newest"
+}
+
 if ((check_updates)); then
   probe=$(mktemp -d); trap 'rm -rf "$probe"' EXIT
   probe_pom "$probe"
   rc=0
-  for ga_v in "org.apache.kafka:kafka_${KAFKA_SCALA_VERSION}:$KAFKA_VERSION:KAFKA_VERSION" \
-              "org.apache.zookeeper:zookeeper:$ZOOKEEPER_VERSION:ZOOKEEPER_VERSION"; do
-    IFS=: read -r g a v var <<<"$ga_v"
-    series=${v%.*}; patch=${v##*.}; newest=$v
-    # walk forward patch by patch (bounded) until the jar no longer exists
-    for ((p = patch + 1; p <= patch + 10; p++)); do
-      cand="$series.$p"
-      case $(probe_version "$g" "$a" "$cand") in
-        ok) newest=$cand ;;
-        broken) log "$g:$a:$cand is on Maven Central but its POM tree does not resolve (skipped)" ;;
-        *) break ;;
-      esac
-    done
+  # KIND VAR VERSION LATER_MINORS: 3.9 is the last ZooKeeper-mode series and ZooKeeper 3.8 the
+  # pinned series (patches only); Kafka 4.x may move to any newer 4.y
+  for spec in "kafka KAFKA_VERSION $KAFKA_VERSION 0" "kafka KAFKA4_VERSION $KAFKA4_VERSION 5" \
+              "zookeeper ZOOKEEPER_VERSION $ZOOKEEPER_VERSION 0"; do
+    read -r kind var v minors <<<"$spec"
+    newest=$(newest_release "$kind" "$v" "$minors")
+    series=${v%.*}; ((minors > 0)) && series=${v%%.*}
     if [[ $newest == "$v" ]]; then log "$var=$v is the newest resolvable $series.x"
     else log "$var=$v: newer $newest is available (update scripts/versions.env)"; rc=3; fi
   done
@@ -132,9 +167,13 @@ archive_ok() { # archive_ok PATH: archive + .sha512 present and matching
   [[ -s $1 && -s $1.sha512 ]] && (cd "$(dirname "$1")" && sha512sum --status -c "$(basename "$1").sha512")
 }
 
-if ((!force)) && [[ "$(cat "$STAMP" 2>/dev/null)" == "$recipe" ]] \
-   && archive_ok "$KAFKA_ARCHIVE" && archive_ok "$ZK_ARCHIVE"; then
-  log "up to date (recipe ${recipe:0:12}): $KAFKA_ARCHIVE, $ZK_ARCHIVE"
+all_archives_ok() {
+  local a
+  for a in "${ARCHIVES[@]}"; do archive_ok "$a" || return 1; done
+}
+
+if ((!force)) && [[ "$(cat "$STAMP" 2>/dev/null)" == "$recipe" ]] && all_archives_ok; then
+  log "up to date (recipe ${recipe:0:12}): ${ARCHIVES[*]}"
   exit 0
 fi
 
@@ -191,6 +230,28 @@ copy_classpath() {
     || die "$(basename "$pomdir"): $n_dep dependencies resolved but $n_jar jars copied (file name clash?)"
 }
 
+require_classes() { # require_classes LIBDIR CLASS...: each class must be in one of the jars
+  python3 - "$@" <<'EOF'
+import glob, os, sys, zipfile
+libdir, classes = sys.argv[1], sys.argv[2:]
+names = set()
+for jar in glob.glob(os.path.join(libdir, "*.jar")):
+    with zipfile.ZipFile(jar) as z:
+        names.update(z.namelist())
+missing = [c for c in classes if c.replace(".", "/") + ".class" not in names]
+if missing:
+    sys.exit("build-mirror: ERROR: class %s not in any jar of %s" % (", ".join(missing), libdir))
+EOF
+}
+
+resolved_version() { # resolved_version POMDIR GROUP:ARTIFACT: the version Maven resolves for it
+  local pomdir=$1 ga=$2
+  mvn_run "$pomdir/pom.xml" "$DEP_PLUGIN:list" -DincludeScope=runtime -DoutputFile="$pomdir/pre-list.txt" \
+    -DoutputAbsoluteArtifactFilename=false -DappendOutput=false \
+    || die "maven could not resolve $(basename "$pomdir")'s classpath (is Maven Central reachable?)"
+  sed -n "s/^ *${ga//./\\.}:jar:\([^:]*\):.*/\1/p" "$pomdir/pre-list.txt" | head -1
+}
+
 require_jars() { # require_jars LIBDIR GLOB...: each glob must match a jar
   local libdir=$1 g; shift
   for g in "$@"; do
@@ -230,7 +291,7 @@ make_archive() {
   log "wrote $out ($(du -h "$out" | cut -f1), sha512 $(cut -c1-16 "$out.sha512")...)"
 }
 
-readme() { # readme TITLE POMDIR > file
+readme() { # readme TITLE POMDIR [EXTRA] > file
   cat <<EOF
 $1
 
@@ -243,36 +304,89 @@ differences (no bin/ scripts, no docs, minimal config files).
 Maven coordinates of the jars in this archive:
 EOF
   sed 's/^/  /' "$2/classpath.txt"
+  if [[ -n ${3:-} ]]; then printf '\n%s\n' "$3"; fi
 }
 
 # --- Kafka -------------------------------------------------------------------------------------------
-build_kafka() {
-  local v=$KAFKA_VERSION s=$KAFKA_SCALA_VERSION
-  local pomdir=$tmp/kafka-pom stage=$tmp/kafka-stage
-  local home=$stage/$KAFKA_DIR
+# Main classes of the official bin/ scripts we rely on (checked to be in libs/; see docs/MIRROR.md).
+KAFKA_STORAGE_TOOL=kafka.tools.StorageTool                           # bin/kafka-storage.sh
+KAFKA_QUORUM_TOOL=org.apache.kafka.tools.MetadataQuorumCommand       # bin/kafka-metadata-quorum.sh
+
+build_kafka() { # build_kafka VERSION: 3.x (ZooKeeper mode, reload4j) or 4.x (KRaft, log4j2)
+  local v=$1 s=$KAFKA_SCALA_VERSION major=${1%%.*} t0=$SECONDS
+  local pomdir=$tmp/kafka-$v-pom stage=$tmp/kafka-$v-stage dir roots log4j2=""
+  dir=$(kafka_dir "$v")
+  local home=$stage/$dir
   log "resolving Kafka $v (Scala $s) from Maven Central"
   # kafka_<s>: the broker (core) with its runtime deps (clients, server, storage, metadata, raft,
-  #   group/transaction coordinators, zookeeper client, scala, jackson, metrics, slf4j-api, ...).
+  #   group/transaction coordinators, zookeeper client (3.x), scala, jackson, metrics, slf4j-api, ...).
   # kafka-tools: the admin CLI classes the official bin/*.sh scripts run (TopicCommand,
-  #   ConsumerGroupCommand, ...); its runtime scope also brings the logging binding the official
-  #   tarball ships (slf4j-reload4j + reload4j) and connect-runtime/jetty/jersey, as in libs/.
-  write_pom "$pomdir" "kafka-dist" "" \
-    "$(dep org.apache.kafka "kafka_$s" "$v")
+  #   ConsumerGroupCommand, ...); in 3.x its runtime scope also brings the logging binding the
+  #   official tarball ships (slf4j-reload4j + reload4j); connect-runtime/jetty/jersey, as in libs/.
+  roots="$(dep org.apache.kafka "kafka_$s" "$v")
 $(dep org.apache.kafka kafka-tools "$v")"
+  if ((major >= 4)); then
+    # Kafka 4 logs through log4j2 (KIP-653) but still with slf4j-api 1.7.36 (SLF4J 2 is deferred
+    # to Kafka 5, KIP-1064): its POMs bring slf4j-api and log4j-api/-core (kafka-server), not the
+    # binding the official tarball adds, log4j-slf4j-impl (the SLF4J 1.x -> log4j2 binding; the
+    # SLF4J 2 one, log4j-slf4j2-impl, would not bind to slf4j-api 1.7), nor log4j-1.2-api. Resolve
+    # once to learn Kafka's own log4j2 version, then add both at exactly that version.
+    write_pom "$pomdir" "kafka-dist" "" "$roots"
+    log4j2=$(resolved_version "$pomdir" org.apache.logging.log4j:log4j-core)
+    [[ -n $log4j2 ]] || die "Kafka $v: no log4j-core among its runtime dependencies"
+    roots+="
+$(dep org.apache.logging.log4j log4j-slf4j-impl "$log4j2")
+$(dep org.apache.logging.log4j log4j-1.2-api "$log4j2")"
+  fi
+  write_pom "$pomdir" "kafka-dist" "" "$roots"
   copy_classpath "$pomdir" "$home/libs"
   require_jars "$home/libs" "kafka_$s-$v.jar" "kafka-clients-$v.jar" "kafka-server-$v.jar" \
     "kafka-server-common-$v.jar" "kafka-storage-$v.jar" "kafka-metadata-$v.jar" "kafka-raft-$v.jar" \
     "kafka-tools-$v.jar" "kafka-group-coordinator-$v.jar" "kafka-transaction-coordinator-$v.jar" \
-    "scala-library-*.jar" "scala-reflect-*.jar" "zookeeper-3.*.jar" "zookeeper-jute-*.jar" \
-    "slf4j-api-*.jar" "slf4j-reload4j-*.jar" "reload4j-*.jar" "metrics-core-2.*.jar" \
+    "scala-library-*.jar" "scala-reflect-*.jar" "slf4j-api-*.jar" "metrics-core-2.*.jar" \
     "jackson-databind-*.jar" "jopt-simple-*.jar" "snappy-java-*.jar" "zstd-jni-*.jar" "lz4-java-*.jar"
-  # exactly one SLF4J binding (Kafka 3.9 logs through slf4j 1.7 -> reload4j)
-  forbid_jars "$home/libs" "logback-classic-*.jar" "slf4j-log4j12-*.jar" "log4j-slf4j*-impl-*.jar" "slf4j-simple-*.jar"
+  require_classes "$home/libs" kafka.Kafka "$KAFKA_STORAGE_TOOL" "$KAFKA_QUORUM_TOOL" \
+    org.apache.kafka.tools.TopicCommand
+  # exactly one SLF4J binding
+  if ((major >= 4)); then
+    # slf4j-api 1.x -> log4j-slf4j-impl -> log4j-core; jackson-dataformat-yaml (+ snakeyaml) lets
+    # log4j2 read the YAML config files below
+    require_jars "$home/libs" "slf4j-api-1.*.jar" "log4j-slf4j-impl-$log4j2.jar" "log4j-api-$log4j2.jar" \
+      "log4j-core-$log4j2.jar" "log4j-1.2-api-$log4j2.jar" "jackson-dataformat-yaml-*.jar" "snakeyaml-*.jar" \
+      "argparse4j-*.jar"
+    forbid_jars "$home/libs" "slf4j-reload4j-*.jar" "reload4j-*.jar" "log4j-slf4j2-impl-*.jar" \
+      "log4j-to-slf4j-*.jar" "logback-classic-*.jar" "slf4j-log4j12-*.jar" "slf4j-simple-*.jar" "slf4j-api-2.*.jar"
+  else
+    # Kafka 3.9 logs through slf4j 1.7 -> reload4j; it still has ZooKeeper mode
+    require_jars "$home/libs" "zookeeper-3.*.jar" "zookeeper-jute-*.jar" "slf4j-reload4j-*.jar" "reload4j-*.jar"
+    forbid_jars "$home/libs" "logback-classic-*.jar" "slf4j-log4j12-*.jar" "log4j-slf4j*-impl-*.jar" "slf4j-simple-*.jar"
+  fi
 
   extract_from_jar "$home/libs/kafka-clients-$v.jar" LICENSE "$home/LICENSE"
   extract_from_jar "$home/libs/kafka-clients-$v.jar" NOTICE "$home/NOTICE"
   mkdir -p "$home/config"
-  cat > "$home/config/server.properties" <<'EOF'
+  if ((major >= 4)); then
+    kafka4_config "$home/config"
+    readme "Apache Kafka $v (Scala $s), streamops.kafka test mirror" "$pomdir" "$(kafka4_readme_extra)" \
+      > "$home/MIRROR-README.txt"
+    kafka4_smoke "$home" "$v"
+  else
+    kafka3_config "$home/config"
+    readme "Apache Kafka $v (Scala $s), streamops.kafka test mirror" "$pomdir" > "$home/MIRROR-README.txt"
+    # smoke check: the broker main class loads with this classpath and reports the right version
+    local out
+    out=$(java -cp "$home/libs/*" -Dlog4j.configuration="file:$home/config/tools-log4j.properties" \
+            kafka.Kafka --version 2>&1) || die "kafka.Kafka --version failed: $out"
+    [[ $out == "$v"* ]] || die "kafka.Kafka --version says '$out', expected $v"
+    log "kafka.Kafka --version: $out"
+  fi
+
+  make_archive "$stage" "$dir" "$(kafka_archive "$v")"
+  log "Kafka $v: $(find "$home/libs" -name '*.jar' | wc -l) jars in libs/, $((SECONDS - t0))s"
+}
+
+kafka3_config() { # kafka3_config DIR: minimal config/ of the 3.x (ZooKeeper mode) archive
+  cat > "$1/server.properties" <<'EOF'
 # Minimal ZooKeeper-mode broker configuration (streamops mirror; see docs/MIRROR.md).
 # Deployments render their own server.properties; this is only a runnable example.
 broker.id=0
@@ -295,7 +409,7 @@ zookeeper.connect=localhost:2181
 zookeeper.connection.timeout.ms=18000
 group.initial.rebalance.delay.ms=0
 EOF
-  cat > "$home/config/log4j.properties" <<'EOF'
+  cat > "$1/log4j.properties" <<'EOF'
 # Minimal broker logging (reload4j). Pass -Dkafka.logs.dir=<dir>, as the official
 # bin/kafka-run-class.sh does; without it the file appenders write to the working directory.
 log4j.rootLogger=INFO, stdout, kafkaAppender
@@ -331,7 +445,7 @@ log4j.additivity.kafka.controller=false
 log4j.logger.state.change.logger=INFO, stateChangeAppender
 log4j.additivity.state.change.logger=false
 EOF
-  cat > "$home/config/tools-log4j.properties" <<'EOF'
+  cat > "$1/tools-log4j.properties" <<'EOF'
 # Logging for command line tools: warnings to stderr.
 log4j.rootLogger=WARN, stderr
 log4j.appender.stderr=org.apache.log4j.ConsoleAppender
@@ -339,16 +453,162 @@ log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
 log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.appender.stderr.Target=System.err
 EOF
-  readme "Apache Kafka $v (Scala $s), streamops.kafka test mirror" "$pomdir" > "$home/MIRROR-README.txt"
+}
 
-  # smoke check: the broker main class loads with this classpath and reports the right version
-  local out
-  out=$(java -cp "$home/libs/*" -Dlog4j.configuration="file:$home/config/tools-log4j.properties" \
-          kafka.Kafka --version 2>&1) || die "kafka.Kafka --version failed: $out"
-  [[ $out == "$v"* ]] || die "kafka.Kafka --version says '$out', expected $v"
-  log "kafka.Kafka --version: $out"
+kafka4_config() { # kafka4_config DIR: minimal config/ of the 4.x (KRaft) archive
+  cat > "$1/server.properties" <<EOF
+# Minimal KRaft configuration: one combined broker + controller with a dynamic (KIP-853) quorum
+# (streamops mirror; see docs/MIRROR.md). Deployments render their own server.properties; this is
+# only a runnable example. Format its log directory first (what bin/kafka-storage.sh does):
+#   java -cp 'libs/*' $KAFKA_STORAGE_TOOL format --standalone --config config/server.properties \\
+#        --cluster-id "\$(java -cp 'libs/*' $KAFKA_STORAGE_TOOL random-uuid)"
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=localhost:9093
+listeners=PLAINTEXT://:9092,CONTROLLER://:9093
+advertised.listeners=PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+num.network.threads=3
+num.io.threads=8
+socket.send.buffer.bytes=102400
+socket.receive.buffer.bytes=102400
+socket.request.max.bytes=104857600
+log.dirs=/tmp/kraft-combined-logs
+num.partitions=1
+num.recovery.threads.per.data.dir=1
+offsets.topic.replication.factor=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+log.retention.hours=168
+log.segment.bytes=1073741824
+log.retention.check.interval.ms=300000
+group.initial.rebalance.delay.ms=0
+EOF
+  cat > "$1/log4j2.yaml" <<'EOF'
+# Minimal broker/controller logging (log4j2; YAML works because jackson-dataformat-yaml is in
+# libs/). Use: -Dlog4j2.configurationFile=<this file> -Dkafka.logs.dir=<dir>, as the official
+# bin/kafka-run-class.sh does; without kafka.logs.dir the files go to the working directory.
+Configuration:
+  Properties:
+    Property:
+      - name: "kafka.logs.dir"
+        value: "."
+      - name: "logPattern"
+        value: "[%d] %p %m (%c)%n"
 
-  make_archive "$stage" "$KAFKA_DIR" "$KAFKA_ARCHIVE"
+  Appenders:
+    Console:
+      name: STDOUT
+      PatternLayout:
+        pattern: "${logPattern}"
+    RollingFile:
+      - name: KafkaAppender
+        fileName: "${sys:kafka.logs.dir}/server.log"
+        filePattern: "${sys:kafka.logs.dir}/server.log.%d{yyyy-MM-dd-HH}"
+        PatternLayout:
+          pattern: "${logPattern}"
+        TimeBasedTriggeringPolicy:
+          modulate: true
+          interval: 1
+      - name: StateChangeAppender
+        fileName: "${sys:kafka.logs.dir}/state-change.log"
+        filePattern: "${sys:kafka.logs.dir}/state-change.log.%d{yyyy-MM-dd-HH}"
+        PatternLayout:
+          pattern: "${logPattern}"
+        TimeBasedTriggeringPolicy:
+          modulate: true
+          interval: 1
+      - name: ControllerAppender
+        fileName: "${sys:kafka.logs.dir}/controller.log"
+        filePattern: "${sys:kafka.logs.dir}/controller.log.%d{yyyy-MM-dd-HH}"
+        PatternLayout:
+          pattern: "${logPattern}"
+        TimeBasedTriggeringPolicy:
+          modulate: true
+          interval: 1
+
+  Loggers:
+    Root:
+      level: INFO
+      AppenderRef:
+        - ref: STDOUT
+        - ref: KafkaAppender
+    Logger:
+      - name: kafka
+        level: INFO
+      - name: org.apache.kafka
+        level: INFO
+      - name: kafka.request.logger
+        level: WARN
+      - name: org.apache.kafka.controller
+        level: INFO
+        additivity: false
+        AppenderRef:
+          ref: ControllerAppender
+      - name: kafka.controller
+        level: TRACE
+        additivity: false
+        AppenderRef:
+          ref: ControllerAppender
+      - name: state.change.logger
+        level: INFO
+        additivity: false
+        AppenderRef:
+          ref: StateChangeAppender
+EOF
+  cat > "$1/tools-log4j2.yaml" <<'EOF'
+# Logging for command line tools (log4j2): warnings to stderr.
+Configuration:
+  Appenders:
+    Console:
+      name: STDERR
+      target: SYSTEM_ERR
+      PatternLayout:
+        pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Root:
+      level: WARN
+      AppenderRef:
+        - ref: STDERR
+EOF
+}
+
+kafka4_readme_extra() {
+  cat <<EOF
+Main classes (what the official bin/ scripts run; this archive has no bin/):
+  kafka-server-start.sh     kafka.Kafka <server.properties>
+  kafka-storage.sh          $KAFKA_STORAGE_TOOL (random-uuid, format, info, ...)
+  kafka-metadata-quorum.sh  $KAFKA_QUORUM_TOOL
+  kafka-topics.sh           org.apache.kafka.tools.TopicCommand
+Logging: log4j2 through log4j-slf4j-impl. Server: -Dlog4j2.configurationFile=<home>/config/log4j2.yaml
+-Dkafka.logs.dir=<dir>; tools: -Dlog4j2.configurationFile=<home>/config/tools-log4j2.yaml.
+EOF
+}
+
+kafka4_smoke() { # kafka4_smoke HOME VERSION: the archive's JVM entry points and logging really work
+  local home=$1 v=$2 out bad logs=$tmp/kafka-$2-logs
+  local tools=(-Dlog4j2.configurationFile="$home/config/tools-log4j2.yaml")
+  # the broker main class loads and reports the version; nothing else is printed (a missing or
+  # second SLF4J binding, or a config log4j2 cannot read, would print SLF4J:/status lines)
+  out=$(java -cp "$home/libs/*" "${tools[@]}" kafka.Kafka --version 2>&1) \
+    || die "kafka.Kafka --version failed: $out"
+  [[ $out == "$v" ]] || die "kafka.Kafka --version printed '$out', expected exactly $v"
+  # the server logging config: log lines reach the console and <kafka.logs.dir>/server.log
+  mkdir -p "$logs"
+  out=$(java -cp "$home/libs/*" -Dlog4j2.configurationFile="$home/config/log4j2.yaml" \
+          -Dkafka.logs.dir="$logs" kafka.Kafka --version 2>&1) || die "kafka.Kafka --version failed: $out"
+  bad=$(grep -v -e "^$v\$" -e '^\[[^]]*\] INFO ' <<<"$out") && die "config/log4j2.yaml: unexpected output: $bad"
+  grep -q '\] INFO ' <<<"$out" || die "config/log4j2.yaml: no log line on the console: $out"
+  grep -q '\] INFO ' "$logs/server.log" 2>/dev/null || die "config/log4j2.yaml: nothing logged to server.log"
+  # the storage tool (bin/kafka-storage.sh) runs: a cluster id is a 22-character base64url Uuid
+  out=$(java -cp "$home/libs/*" "${tools[@]}" "$KAFKA_STORAGE_TOOL" random-uuid 2>&1) \
+    || die "$KAFKA_STORAGE_TOOL random-uuid failed: $out"
+  [[ $out =~ ^[A-Za-z0-9_-]{22}$ ]] || die "$KAFKA_STORAGE_TOOL random-uuid printed '$out'"
+  log "kafka.Kafka --version: $v; log4j2 config OK; $KAFKA_STORAGE_TOOL random-uuid: $out"
 }
 
 # --- ZooKeeper ---------------------------------------------------------------------------------------
@@ -460,7 +720,8 @@ EOF
 
 start=$(date +%s)
 rm -f "$STAMP"
-build_kafka
+build_kafka "$KAFKA_VERSION"
+build_kafka "$KAFKA4_VERSION"
 build_zookeeper
 echo "$recipe" > "$STAMP"
 log "done in $(( $(date +%s) - start ))s (recipe ${recipe:0:12})"
