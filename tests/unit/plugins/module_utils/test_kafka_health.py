@@ -188,7 +188,7 @@ def test_detect_mode(answered, features, mode):
 def test_healthy_quorum():
     quorum, error = shape(quorum_answer(observers=[replica(6, 1000, 90), replica(4, 1000, 40)]))
     assert error is None
-    assert [key for key in quorum] == ['leader_id', 'leader_epoch', 'high_watermark', 'healthy', 'voters', 'observers']
+    assert list(quorum) == ['leader_id', 'leader_epoch', 'high_watermark', 'healthy', 'voters', 'observers']
     assert quorum['leader_id'] == 2 and quorum['leader_epoch'] == 7 and quorum['high_watermark'] == 1000
     assert quorum['healthy'] is True
     assert [v['id'] for v in quorum['voters']] == [1, 2, 3]
