@@ -50,11 +50,11 @@ molecule: substrate ## molecule test for each scenario (SCENARIO=x for one)
 test: ## the whole suite: bootstrap, substrate, lint, sanity, unit, integration, every scenario
 	@scripts/run-tests.sh
 
-demo: substrate ## deploy the 3-node sandbox (java, zookeeper, kafka, topics) and show it
-	@scripts/demo.sh up
+demo: substrate ## deploy the 3-node sandbox and show it (MODE=zookeeper default, MODE=kraft for KRaft on Kafka 4)
+	@MODE=$(or $(MODE),zookeeper) scripts/demo.sh up
 
 demo-down: ## remove the sandbox
-	@scripts/demo.sh down
+	@MODE=$(or $(MODE),zookeeper) scripts/demo.sh down
 
 bench: substrate ## benchmarks (print figures)
 	@scripts/bench.sh

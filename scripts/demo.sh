@@ -4,10 +4,16 @@
 #   ansible-playbook playbooks/site.yml -i inventory/sandbox
 # then the status report. `make demo-down` (scripts/demo.sh down) removes the containers.
 #   scripts/demo.sh up|create|down|status|hosts
+# MODE=zookeeper (default: the runbooks' topology, Kafka 3.9 on ZooKeeper) or MODE=kraft
+# (inventory/sandbox_kraft: the same three hosts as combined KRaft nodes on Kafka 4.x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections"
-inventory=inventory/sandbox
+case "${MODE:-zookeeper}" in
+  zookeeper) inventory=inventory/sandbox ;;
+  kraft) inventory=inventory/sandbox_kraft ;;
+  *) echo "demo: MODE must be zookeeper or kraft, got '${MODE}'" >&2; exit 2 ;;
+esac
 mapfile -t host_list < <(ansible-inventory -i "$inventory" --list | python3 -c 'import json,sys; d=json.load(sys.stdin); print("\n".join(sorted(d["_meta"]["hostvars"])))')
 
 create() { # the sandbox's hosts, from the one shared test-host definition (molecule/_shared)
