@@ -97,3 +97,36 @@ def run_playbook(playbook: str, *args: str, extra_env: dict[str, str] | None = N
     except json.JSONDecodeError as exc:
         raise AssertionError("ansible-playbook printed no JSON (rc=%s):\n%s\n%s" % (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:])) from exc
     return PlayResult(proc.returncode, data, proc.stderr)
+
+
+TASK = "Run the module"
+
+
+def run_module(module: str, args: dict[str, Any], check: bool = False, diff: bool = False,
+               until: str | None = None, retries: int = 60, delay: int = 1,
+               timeout: int = 600) -> tuple[PlayResult, dict[str, Any]]:
+    """Run one task of ``module`` with ``args`` on localhost; (play, the task's result).
+
+    The task registers ``result``; with ``until`` (a condition on ``result``) it is polled with
+    Ansible's until/retries/delay.
+    """
+    task: dict[str, Any] = {"name": TASK, module: args, "register": "result"}
+    if until:
+        task.update(until=until, retries=retries, delay=delay)
+    play = [{"name": module, "hosts": "localhost", "gather_facts": False, "tasks": [task]}]
+    result = run_playbook(json.dumps(play, indent=2), check=check, diff=diff, timeout=timeout)
+    return result, result.task(TASK)
+
+
+def ok(play: PlayResult, res: dict[str, Any]) -> dict[str, Any]:
+    """Assert the play and the task succeeded; return the task result."""
+    assert play.rc == 0, (res.get("msg"), play.stderr[-2000:])
+    assert not res.get("failed"), res.get("msg")
+    return res
+
+
+def failed(play: PlayResult, res: dict[str, Any]) -> dict[str, Any]:
+    """Assert the task failed (and so the play); return the task result."""
+    assert play.rc != 0, res
+    assert res.get("failed") is True, res
+    return res

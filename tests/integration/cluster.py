@@ -1,14 +1,18 @@
 """Real ZooKeeper ensembles and Kafka clusters on 127.0.0.1, started from the mirror tarballs.
 
-Stdlib only (plus kafka-python, imported lazily by :meth:`KafkaCluster.wait_ready`). The JVMs are
-started the way our systemd units start them, straight from the unpacked distributions::
+Stdlib only (plus kafka-python, imported lazily by the Kafka readiness and quorum probes). The
+JVMs are started the way our systemd units start them, straight from the unpacked distributions::
 
     java ... -cp '<zk home>/lib/*:<confdir>' org.apache.zookeeper.server.quorum.QuorumPeerMain zoo.cfg
-    java ... -cp '<kafka home>/libs/*' -Dlog4j.configuration=file:... kafka.Kafka server.properties
+    java ... -cp '<kafka home>/libs/*' -Dlog4j.configuration=file:... kafka.Kafka server.properties  (3.x)
+    java ... -cp '<kafka home>/libs/*' -Dlog4j2.configurationFile=... kafka.Kafka server.properties  (4.x)
 
-Both classes are context managers; leaving the ``with`` block (or an exception in ``start()``)
-stops every process they started. Every process also gets killed at interpreter exit as a last
-resort. Startup failures raise :class:`StartupError` carrying the tail of the node's log.
+:class:`ZooKeeperEnsemble`, :class:`KafkaCluster` (ZooKeeper mode, Kafka KAFKA_VERSION) and
+:class:`KraftCluster` (KRaft, Kafka KAFKA4_VERSION by default; storage formatted with
+``kafka.tools.StorageTool format`` before the first start) are context managers; leaving the
+``with`` block (or an exception in ``start()``) stops every process they started. Every process
+also gets killed at interpreter exit as a last resort. Startup failures raise
+:class:`StartupError` carrying the tail of the node's log.
 
 Typical use::
 
@@ -16,14 +20,20 @@ Typical use::
          KafkaCluster(3, zk.connect_string, tmp_path / "kafka") as kafka:
         ... kafka.bootstrap_servers ...
 
-Node indexes are 0-based (``stop_node(0)``); ZooKeeper ``myid`` and Kafka ``broker.id`` are
-index + 1. Memory is kept small (ZooKeeper -Xmx256m, Kafka -Xmx512m -Xms256m, serial GC, C1 only)
-because tests run 3 ZooKeeper nodes and 3 brokers at once on a 2-core machine.
+    with KraftCluster(3, tmp_path / "kraft") as kraft:      # 3 combined broker+controller nodes
+        leader = kraft.quorum_leader()                      # node id
+        kraft.stop_node(kraft.index(leader), kill=True)
+
+Node indexes are 0-based (``stop_node(0)``); ZooKeeper ``myid`` and Kafka ``broker.id`` /
+``node.id`` are index + 1. Memory is kept small (ZooKeeper -Xmx256m, ZooKeeper-mode Kafka
+-Xmx512m, KRaft nodes -Xmx256m, serial GC, C1 only) because tests run several JVMs at once on
+a 2-core machine.
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
 import hashlib
 import os
 import re
@@ -33,6 +43,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
+from contextlib import closing
 from pathlib import Path
 from typing import Iterable
 
@@ -54,6 +66,7 @@ COMMON_JVM_OPTS = [
 ]
 ZK_HEAP = ["-Xmx256m", "-Xms64m"]
 KAFKA_HEAP = ["-Xmx512m", "-Xms256m"]
+KRAFT_HEAP = ["-Xmx256m", "-Xms128m"]
 
 
 class StartupError(RuntimeError):
@@ -275,9 +288,16 @@ def _write_properties(path: Path, props: dict[str, object]) -> None:
 
 
 class _Nodes:
-    """Shared bits: base dir handling, process list, context manager."""
+    """Shared bits: base dir handling, process list, context manager, node lifecycle.
+
+    Subclasses define ``node_dir(i)``, ``log_path(i)``, ``command(i)`` (the JVM command line of
+    node i) and ``_wait(timeout, nodes)`` (block until the given nodes serve).
+    """
 
     kind = "node"
+    start_timeout = 120.0  # default for start()/start_node(wait=True)
+    stop_timeout = 30.0    # SIGTERM grace before SIGKILL in stop_node()
+    stop_kills = False     # stop() (the whole cluster) SIGKILLs instead of SIGTERM
 
     def __init__(self, n: int, base_dir: Path | str | None, prefix: str) -> None:
         if n < 1:
@@ -297,8 +317,42 @@ class _Nodes:
         self.stop(remove_dir=exc_type is None)
 
     # processes ---------------------------------------------------------------------------------
+    def node_dir(self, i: int) -> Path:
+        raise NotImplementedError
+
     def log_path(self, i: int) -> Path:
         raise NotImplementedError
+
+    def command(self, i: int) -> list[str]:
+        raise NotImplementedError
+
+    def _wait(self, timeout: float, nodes: list[int] | None = None) -> object:
+        raise NotImplementedError
+
+    def start(self, wait: bool = True, timeout: float | None = None):
+        """Start every node, then (wait=True) wait until they serve; on any failure stop them all."""
+        try:
+            for i in range(self.n):
+                self.start_node(i, wait=False)
+            if wait:
+                self._wait(timeout or self.start_timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def start_node(self, i: int, wait: bool = False, timeout: float | None = None) -> None:
+        """Start node i (no-op when it runs); wait=True waits until it serves."""
+        if self.is_running(i):
+            return
+        self.procs[i] = _spawn(self.command(i), self.log_path(i), self.node_dir(i))
+        if wait:
+            self._wait(timeout or self.start_timeout, nodes=[i])
+
+    def stop_node(self, i: int, kill: bool = False, timeout: float | None = None) -> None:
+        """Stop node i: SIGTERM (kill=False; a clean shutdown) or SIGKILL (kill=True)."""
+        _terminate(self.procs[i], kill=kill, timeout=timeout or self.stop_timeout)
+        self.procs[i] = None
 
     def is_running(self, i: int) -> bool:
         p = self.procs[i]
@@ -325,8 +379,9 @@ class _Nodes:
             for i in range(self.n))
 
     def stop(self, remove_dir: bool = False) -> None:
+        """Stop every node (last first): SIGTERM, or SIGKILL when the class sets ``stop_kills``."""
         for i in reversed(range(self.n)):
-            _terminate(self.procs[i])
+            _terminate(self.procs[i], kill=self.stop_kills)
             self.procs[i] = None
         if remove_dir and self._own_dir and not os.environ.get("STREAMOPS_KEEP_TEST_DIRS"):
             shutil.rmtree(self.base_dir, ignore_errors=True)
@@ -340,6 +395,7 @@ class ZooKeeperEnsemble(_Nodes):
     """n ZooKeeper servers on 127.0.0.1 (n=1: standalone), each with its own conf/data/log dirs."""
 
     kind = "zookeeper"
+    start_timeout = 90.0
 
     def __init__(self, n: int = 3, base_dir: Path | str | None = None, version: str | None = None,
                  tick_time: int = 1000, extra_config: dict[str, object] | None = None,
@@ -409,29 +465,8 @@ class ZooKeeperEnsemble(_Nodes):
                 "-cp", "%s/lib/*:%s" % (self.home, conf),
                 ZK_MAIN, str(self.cfg_path(i))]
 
-    # lifecycle ---------------------------------------------------------------------------------
-    def start(self, wait: bool = True, timeout: float = 90.0) -> "ZooKeeperEnsemble":
-        try:
-            for i in range(self.n):
-                self.start_node(i, wait=False)
-            if wait:
-                self.wait_serving(timeout)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def start_node(self, i: int, wait: bool = False, timeout: float = 60.0) -> None:
-        if self.is_running(i):
-            return
-        self.procs[i] = _spawn(self.command(i), self.log_path(i), self.node_dir(i))
-        if wait:
-            self.wait_serving(timeout, nodes=[i])
-
-    def stop_node(self, i: int, kill: bool = False) -> None:
-        """Stop node i: SIGTERM (kill=False) or SIGKILL (kill=True)."""
-        _terminate(self.procs[i], kill=kill)
-        self.procs[i] = None
+    def _wait(self, timeout: float, nodes: list[int] | None = None) -> dict[int, str]:
+        return self.wait_serving(timeout, nodes)
 
     # state ------------------------------------------------------------------------------------
     def srvr(self, i: int, timeout: float = 3.0) -> dict[str, str]:
@@ -477,6 +512,9 @@ class ZooKeeperEnsemble(_Nodes):
 # --------------------------------------------------------------------------------------------------
 # Kafka
 
+KAFKA_STORAGE_TOOL = "kafka.tools.StorageTool"  # what the official bin/kafka-storage.sh runs
+
+# Console logging of the test brokers: reload4j (Kafka 3.x) and log4j2 (Kafka 4.x) syntax.
 KAFKA_LOG4J = """\
 log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
@@ -488,62 +526,105 @@ log4j.logger.kafka.controller=INFO
 log4j.logger.kafka.log.LogCleaner=WARN
 log4j.logger.org.apache.zookeeper=WARN
 """
+KAFKA_LOG4J2 = """\
+status = warn
+appender.stdout.type = Console
+appender.stdout.name = STDOUT
+appender.stdout.layout.type = PatternLayout
+appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.stateChange.name = state.change.logger
+logger.stateChange.level = WARN
+logger.cleaner.name = kafka.log.LogCleaner
+logger.cleaner.level = WARN
+"""
 
 
-class KafkaCluster(_Nodes):
-    """n ZooKeeper-mode Kafka brokers on 127.0.0.1 (broker.id = index + 1)."""
+def kafka_uuid() -> str:
+    """A random Kafka ``Uuid`` as Kafka prints it (``kafka-storage.sh random-uuid``): 16 random
+    bytes, base64url without padding, 22 characters; like ``Uuid.randomUuid()`` never one starting
+    with '-' (it would read as a command line option) nor a reserved small id (0, 1, 2, ...: the
+    zero/metadata-topic/directory sentinel ids)."""
+    while True:
+        raw = uuid.uuid4().bytes
+        text = base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+        if not text.startswith("-") and int.from_bytes(raw, "big") >= 100:
+            return text
+
+
+def uuid_text(kafka_id: str) -> str:
+    """A Kafka Uuid (base64url, as kafka_uuid() makes them) in the 8-4-4-4-12 hex form kafka-python
+    reports them in (e.g. ``replica_directory_id`` of describe_metadata_quorum())."""
+    return str(uuid.UUID(bytes=base64.urlsafe_b64decode(kafka_id + "==")))
+
+
+def _broker_properties(brokers: int) -> dict[str, object]:
+    """Broker settings shared by both modes: small thread pools, internal topics sized to the cluster."""
+    rf = min(3, brokers)
+    return {
+        "num.partitions": 1,
+        "default.replication.factor": 1,
+        "offsets.topic.replication.factor": rf,
+        "offsets.topic.num.partitions": 10,
+        "transaction.state.log.replication.factor": rf,
+        "transaction.state.log.min.isr": min(2, rf),
+        "transaction.state.log.num.partitions": 10,
+        "group.initial.rebalance.delay.ms": 0,
+        "num.network.threads": 2,
+        "num.io.threads": 2,
+        "background.threads": 2,
+        "num.recovery.threads.per.data.dir": 1,
+        "log.cleaner.dedupe.buffer.size": 2 * 1024 * 1024,
+    }
+
+
+class _KafkaNodes(_Nodes):
+    """What ZooKeeper-mode and KRaft Kafka nodes share: the unpacked distribution, logging config,
+    JVM command line, client addresses, the broker registration probe and the readiness wait.
+
+    Node ids (``broker.id`` / ``node.id``) are index + 1. Kafka 3.x logs through reload4j
+    (``-Dlog4j.configuration=``), Kafka 4.x through log4j2 (``-Dlog4j2.configurationFile=``).
+    """
 
     kind = "broker"
+    stop_timeout = 60.0
+    dir_prefix = "broker"
 
-    def __init__(self, n: int = 3, zk_connect: str = "", base_dir: Path | str | None = None,
-                 version: str | None = None, extra_config: dict[str, object] | None = None,
-                 jvm_opts: list[str] | None = None) -> None:
-        if not zk_connect:
-            raise ValueError("zk_connect is required (e.g. ZooKeeperEnsemble.connect_string)")
-        super().__init__(n, base_dir, "streamops-kafka-")
-        self.home = ensure_unpacked("kafka", version)
-        self.zk_connect = zk_connect
-        self.ports = free_ports(n)
+    def __init__(self, n: int, base_dir: Path | str | None, prefix: str, version: str | None,
+                 jvm_opts: list[str] | None, heap: list[str], ports_per_node: int = 1) -> None:
+        super().__init__(n, base_dir, prefix)
+        self.version = version or read_versions()["KAFKA_VERSION"]
+        self.home = ensure_unpacked("kafka", self.version)
+        ports = free_ports(ports_per_node * n)
+        self.ports = ports[:n]          # client (PLAINTEXT) listener of node i
+        self._more_ports = ports[n:]    # for subclasses (e.g. KRaft controller listeners)
         self.jvm_opts = list(jvm_opts or [])
-        self.log4j_path = self.base_dir / "log4j.properties"
-        self.log4j_path.write_text(KAFKA_LOG4J)
-        rf = min(3, n)
-        for i in range(n):
-            d = self.node_dir(i)
-            (d / "data").mkdir(parents=True, exist_ok=True)
-            (d / "logs").mkdir(parents=True, exist_ok=True)
-            props: dict[str, object] = {
-                "broker.id": self.broker_id(i),
-                "listeners": "PLAINTEXT://127.0.0.1:%d" % self.ports[i],
-                "advertised.listeners": "PLAINTEXT://127.0.0.1:%d" % self.ports[i],
-                "log.dirs": d / "data",
-                "zookeeper.connect": zk_connect,
-                "zookeeper.session.timeout.ms": 18000,
-                "zookeeper.connection.timeout.ms": 30000,
-                "num.partitions": 1,
-                "default.replication.factor": 1,
-                "offsets.topic.replication.factor": rf,
-                "offsets.topic.num.partitions": 10,
-                "transaction.state.log.replication.factor": rf,
-                "transaction.state.log.min.isr": min(2, rf),
-                "transaction.state.log.num.partitions": 10,
-                "group.initial.rebalance.delay.ms": 0,
-                "num.network.threads": 2,
-                "num.io.threads": 2,
-                "background.threads": 2,
-                "num.recovery.threads.per.data.dir": 1,
-                "log.cleaner.dedupe.buffer.size": 2 * 1024 * 1024,
-                "controlled.shutdown.enable": "true",
-                "controlled.shutdown.retry.backoff.ms": 1000,
-            }
-            props.update(extra_config or {})
-            _write_properties(self.config_path(i), props)
+        self.heap = list(heap)
+        if int(self.version.split(".")[0]) >= 4:
+            self.log_config_path = self.base_dir / "log4j2.properties"
+            self.log_config_path.write_text(KAFKA_LOG4J2)
+            self._log_opt = "-Dlog4j2.configurationFile=%s" % self.log_config_path
+        else:
+            self.log_config_path = self.base_dir / "log4j.properties"
+            self.log_config_path.write_text(KAFKA_LOG4J)
+            self._log_opt = "-Dlog4j.configuration=file:%s" % self.log_config_path
 
-    def broker_id(self, i: int) -> int:
+    def node_id(self, i: int) -> int:
         return i + 1
 
+    def index(self, node_id: int) -> int:
+        """The index of the node with this id (inverse of node_id)."""
+        return node_id - 1
+
+    @property
+    def node_ids(self) -> list[int]:
+        return [self.node_id(i) for i in range(self.n)]
+
     def node_dir(self, i: int) -> Path:
-        return self.base_dir / ("broker%d" % self.broker_id(i))
+        return self.base_dir / ("%s%d" % (self.dir_prefix, self.node_id(i)))
 
     def config_path(self, i: int) -> Path:
         return self.node_dir(i) / "server.properties"
@@ -551,73 +632,73 @@ class KafkaCluster(_Nodes):
     def log_path(self, i: int) -> Path:
         return self.node_dir(i) / "kafka.out"
 
+    def is_broker(self, i: int) -> bool:
+        return True
+
+    def _write_config(self, i: int, props: dict[str, object],
+                      extra_config: dict[str, object] | None) -> None:
+        for sub in ("data", "logs"):
+            (self.node_dir(i) / sub).mkdir(parents=True, exist_ok=True)
+        props = {**props, "log.dirs": self.node_dir(i) / "data", **(extra_config or {})}
+        _write_properties(self.config_path(i), props)
+
     @property
     def addresses(self) -> list[str]:
-        return ["127.0.0.1:%d" % p for p in self.ports]
+        """host:port of every broker (client listeners), whether running or not."""
+        return ["127.0.0.1:%d" % self.ports[i] for i in range(self.n) if self.is_broker(i)]
 
     @property
     def bootstrap_servers(self) -> str:
         return ",".join(self.addresses)
 
+    def jvm_command(self, i: int, main: str, *args: str, heap: list[str] | None = None) -> list[str]:
+        """java <heap> <common opts> <logging> -cp '<home>/libs/*' MAIN ARGS (node i's logging)."""
+        return [java_bin(), *(self.heap if heap is None else heap), *COMMON_JVM_OPTS, *self.jvm_opts,
+                self._log_opt, "-Dkafka.logs.dir=%s" % (self.node_dir(i) / "logs"),
+                "-cp", "%s/libs/*" % self.home, main, *args]
+
     def command(self, i: int) -> list[str]:
-        return [java_bin(), *KAFKA_HEAP, *COMMON_JVM_OPTS, *self.jvm_opts,
-                "-Dlog4j.configuration=file:%s" % self.log4j_path,
-                "-Dkafka.logs.dir=%s" % (self.node_dir(i) / "logs"),
-                "-cp", "%s/libs/*" % self.home,
-                KAFKA_MAIN, str(self.config_path(i))]
+        return self.jvm_command(i, KAFKA_MAIN, str(self.config_path(i)))
 
-    # lifecycle ---------------------------------------------------------------------------------
-    def start(self, wait: bool = True, timeout: float = 120.0) -> "KafkaCluster":
-        try:
-            for i in range(self.n):
-                self.start_broker(i, wait=False)
-            if wait:
-                self.wait_ready(timeout)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def start_broker(self, i: int, wait: bool = False, timeout: float = 120.0) -> None:
-        if self.is_running(i):
-            return
-        self.procs[i] = _spawn(self.command(i), self.log_path(i), self.node_dir(i))
-        if wait:
-            self.wait_ready(timeout)
-
-    def stop_broker(self, i: int, kill: bool = False, timeout: float = 60.0) -> None:
-        """Stop broker i: SIGTERM = controlled shutdown (kill=False) or SIGKILL (kill=True)."""
-        _terminate(self.procs[i], kill=kill, timeout=timeout)
-        self.procs[i] = None
+    def _wait(self, timeout: float, nodes: list[int] | None = None) -> set[int]:
+        return self.wait_ready(timeout)
 
     # state ------------------------------------------------------------------------------------
-    def registered_brokers(self, timeout_ms: int = 10000) -> tuple[set[int], int]:
-        """(broker ids the cluster reports, controller id) via KafkaAdminClient.describe_cluster()."""
+    def admin_client(self, timeout_ms: int = 10000):
+        """A kafka-python KafkaAdminClient bootstrapped from the running brokers (close it)."""
         from kafka import KafkaAdminClient  # lazy: ZooKeeper-only users need no kafka-python
 
-        running = [self.addresses[i] for i in self.running()] or self.addresses
-        config: dict[str, object] = dict(bootstrap_servers=running, request_timeout_ms=timeout_ms,
+        running = ["127.0.0.1:%d" % self.ports[i] for i in self.running() if self.is_broker(i)]
+        config: dict[str, object] = dict(bootstrap_servers=running or self.addresses,
+                                         request_timeout_ms=timeout_ms,
                                          client_id="streamops-cluster-probe")
         if "bootstrap_timeout_ms" in getattr(KafkaAdminClient, "DEFAULT_CONFIG", {}):
             config["bootstrap_timeout_ms"] = timeout_ms
-        admin = KafkaAdminClient(**config)
-        try:
+        return KafkaAdminClient(**config)
+
+    def registered_brokers(self, timeout_ms: int = 10000) -> tuple[set[int], int]:
+        """(ids of the registered, unfenced brokers, controller id) via KafkaAdminClient.describe_cluster().
+
+        In KRaft mode the "controller id" clients see is a random live broker (clients cannot
+        reach the controllers); use KraftCluster.quorum_leader() for the quorum's leader.
+        """
+        with closing(self.admin_client(timeout_ms)) as admin:
             meta = admin.describe_cluster()
-        finally:
-            admin.close()
-        ids = {int(b.get("broker_id", b.get("node_id", -1))) for b in meta.get("brokers", [])}
+        ids = {int(b.get("broker_id", b.get("node_id", -1))) for b in meta.get("brokers", [])
+               if not b.get("is_fenced")}
         return ids, int(meta.get("controller_id", -1))
 
     def wait_ready(self, timeout: float = 120.0) -> set[int]:
-        """Wait until every running broker is registered and a controller is elected."""
+        """Wait until every running broker is registered (unfenced) and a controller is known."""
         indexes = self.running() or list(range(self.n))  # none running: _check_alive reports it
-        want = {self.broker_id(i) for i in indexes}
+        brokers = [i for i in indexes if self.is_broker(i)]
+        want = {self.node_id(i) for i in brokers}
         deadline = time.monotonic() + timeout
         last: object = None
         while True:
             self._check_alive(indexes)
             try:
-                if not any(port_open("127.0.0.1", self.ports[i]) for i in indexes):
+                if not any(port_open("127.0.0.1", self.ports[i]) for i in brokers):
                     raise ConnectionRefusedError("no broker listens yet")
                 ids, controller = self.registered_brokers(timeout_ms=5000)
                 last = (sorted(ids), controller)
@@ -631,6 +712,247 @@ class KafkaCluster(_Nodes):
             time.sleep(1.0)
 
     def kafka_version(self, i: int = 0) -> str | None:
-        """The version the broker logged at startup ('Kafka version: x.y.z')."""
+        """The version the node logged at startup ('Kafka version: x.y.z')."""
         m = re.findall(r"Kafka version: (\S+)", log_tail(self.log_path(i), 100000))
         return m[-1] if m else None
+
+
+class KafkaCluster(_KafkaNodes):
+    """n ZooKeeper-mode Kafka brokers on 127.0.0.1 (broker.id = index + 1)."""
+
+    def __init__(self, n: int = 3, zk_connect: str = "", base_dir: Path | str | None = None,
+                 version: str | None = None, extra_config: dict[str, object] | None = None,
+                 jvm_opts: list[str] | None = None) -> None:
+        if not zk_connect:
+            raise ValueError("zk_connect is required (e.g. ZooKeeperEnsemble.connect_string)")
+        super().__init__(n, base_dir, "streamops-kafka-", version, jvm_opts, KAFKA_HEAP)
+        self.zk_connect = zk_connect
+        for i in range(n):
+            listener = "PLAINTEXT://127.0.0.1:%d" % self.ports[i]
+            self._write_config(i, {
+                "broker.id": self.node_id(i),
+                "listeners": listener,
+                "advertised.listeners": listener,
+                "zookeeper.connect": zk_connect,
+                "zookeeper.session.timeout.ms": 18000,
+                "zookeeper.connection.timeout.ms": 30000,
+                **_broker_properties(n),
+                "controlled.shutdown.enable": "true",
+                "controlled.shutdown.retry.backoff.ms": 1000,
+            }, extra_config)
+
+    def broker_id(self, i: int) -> int:
+        return self.node_id(i)
+
+    def start_broker(self, i: int, wait: bool = False, timeout: float = 120.0) -> None:
+        self.start_node(i, wait=wait, timeout=timeout)
+
+    def stop_broker(self, i: int, kill: bool = False, timeout: float = 60.0) -> None:
+        """Stop broker i: SIGTERM = controlled shutdown (kill=False) or SIGKILL (kill=True)."""
+        self.stop_node(i, kill=kill, timeout=timeout)
+
+
+class KraftCluster(_KafkaNodes):
+    """A KRaft Kafka cluster on 127.0.0.1: n nodes, node.id = index + 1.
+
+    ``combined=True`` (default): every node is broker + controller (``process.roles=broker,controller``),
+    so all n are voters of the metadata quorum. ``combined=False``: the first ``controllers`` nodes
+    (default 3, at most n - 1) are dedicated controllers, the others brokers.
+
+    The quorum is dynamic (KIP-853, ``dynamic_quorum=True``): no ``controller.quorum.voters``; every
+    node has ``controller.quorum.bootstrap.servers`` (the controllers' CONTROLLER listeners) and each
+    log dir is formatted before the first start with the storage tool the official
+    bin/kafka-storage.sh runs::
+
+        java -cp '<home>/libs/*' kafka.tools.StorageTool format --config <node>/server.properties \\
+             --cluster-id <cluster_id> --initial-controllers 1@127.0.0.1:<port>:<dir id>,2@...,3@...
+        (brokers: --no-initial-controllers instead of --initial-controllers)
+
+    ``cluster_id`` and the controllers' ``directory_ids`` are random Kafka Uuids (kafka_uuid()).
+    ``dynamic_quorum=False`` uses a static ``controller.quorum.voters`` instead (formatted without
+    either option). Heaps are small (-Xmx256m). Brokers listen on ``ports[i]`` (``addresses``,
+    ``bootstrap_servers``), controllers on ``controller_ports[i]``.
+
+    stop_node(i, kill=True) SIGKILLs node i, start_node(i) starts it again (formatting only happens
+    once), quorum_leader() names the quorum's leader as seen from outside, through a broker;
+    stop() (leaving the ``with`` block) SIGKILLs every node (see ``stop_kills``).
+    """
+
+    dir_prefix = "node"
+    # Tearing the whole cluster down kills: once the quorum has lost its majority, the last
+    # brokers' controlled shutdown cannot complete and each would hang about 30 s.
+    stop_kills = True
+
+    def __init__(self, n: int = 3, base_dir: Path | str | None = None, version: str | None = None,
+                 combined: bool = True, controllers: int | None = None, dynamic_quorum: bool = True,
+                 cluster_id: str | None = None, extra_config: dict[str, object] | None = None,
+                 jvm_opts: list[str] | None = None) -> None:
+        version = version or read_versions()["KAFKA4_VERSION"]
+        super().__init__(n, base_dir, "streamops-kraft-", version, jvm_opts, KRAFT_HEAP,
+                         ports_per_node=2)
+        self.controller_ports = self._more_ports
+        if combined:
+            self.roles = ["broker,controller"] * n
+        else:
+            c = 3 if controllers is None else controllers
+            if not 1 <= c < n:
+                raise ValueError("combined=False needs 1 <= controllers < n (got %d of %d)" % (c, n))
+            self.roles = ["controller"] * c + ["broker"] * (n - c)
+        self.dynamic_quorum = dynamic_quorum
+        self.cluster_id = cluster_id or kafka_uuid()
+        self.directory_ids = {i: kafka_uuid() for i in self.controllers}
+        self.initial_controllers = ",".join(
+            "%d@127.0.0.1:%d:%s" % (self.node_id(i), self.controller_ports[i], self.directory_ids[i])
+            for i in self.controllers)
+        quorum: dict[str, object]
+        if dynamic_quorum:
+            quorum = {"controller.quorum.bootstrap.servers": ",".join(
+                "127.0.0.1:%d" % self.controller_ports[i] for i in self.controllers)}
+        else:
+            quorum = {"controller.quorum.voters": ",".join(
+                "%d@127.0.0.1:%d" % (self.node_id(i), self.controller_ports[i]) for i in self.controllers)}
+        brokers = sum(self.is_broker(i) for i in range(n))
+        for i in range(n):
+            listeners = []
+            if self.is_broker(i):
+                listeners.append("PLAINTEXT://127.0.0.1:%d" % self.ports[i])
+            if self.is_controller(i):
+                listeners.append("CONTROLLER://127.0.0.1:%d" % self.controller_ports[i])
+            props: dict[str, object] = {
+                "process.roles": self.roles[i],
+                "node.id": self.node_id(i),
+                **quorum,
+                "controller.listener.names": "CONTROLLER",
+                "listeners": ",".join(listeners),
+                "advertised.listeners": ",".join(listeners),
+                "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                **_broker_properties(brokers),
+                "share.coordinator.state.topic.replication.factor": min(3, brokers),
+                "share.coordinator.state.topic.min.isr": min(2, brokers),
+            }
+            if self.is_broker(i):
+                props["inter.broker.listener.name"] = "PLAINTEXT"
+            self._write_config(i, props, extra_config)
+
+    # roles ------------------------------------------------------------------------------------
+    def is_broker(self, i: int) -> bool:
+        return "broker" in self.roles[i].split(",")
+
+    def is_controller(self, i: int) -> bool:
+        return "controller" in self.roles[i].split(",")
+
+    @property
+    def controllers(self) -> list[int]:
+        """Indexes of the quorum voters (controller role)."""
+        return [i for i in range(self.n) if self.is_controller(i)]
+
+    @property
+    def brokers(self) -> list[int]:
+        return [i for i in range(self.n) if self.is_broker(i)]
+
+    # storage ----------------------------------------------------------------------------------
+    def is_formatted(self, i: int) -> bool:
+        return (self.node_dir(i) / "data" / "meta.properties").is_file()
+
+    def format_command(self, i: int) -> list[str]:
+        """The storage tool's ``format`` command line for node i (see the class docstring)."""
+        args = ["format", "--config", str(self.config_path(i)), "--cluster-id", self.cluster_id]
+        if self.dynamic_quorum:
+            args += (["--initial-controllers", self.initial_controllers] if self.is_controller(i)
+                     else ["--no-initial-controllers"])
+        return self.jvm_command(i, KAFKA_STORAGE_TOOL, *args, heap=["-Xmx128m"])
+
+    def format_storage(self, nodes: Iterable[int] | None = None, timeout: float = 120.0) -> None:
+        """Format the log dirs of the given (default: all) nodes not formatted yet, in parallel."""
+        todo = [i for i in (range(self.n) if nodes is None else nodes) if not self.is_formatted(i)]
+        procs = [(i, subprocess.Popen(self.format_command(i), stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+                 for i in todo]
+        failed = []
+        for i, proc in procs:
+            try:
+                out = proc.communicate(timeout=timeout)[0]
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out = proc.communicate()[0] + "\n(timed out after %.0fs)" % timeout
+            with self.log_path(i).open("a") as log:
+                log.write("=== format: %s\n%s\n" % (" ".join(self.format_command(i)), out))
+            if proc.returncode != 0 or not self.is_formatted(i):
+                failed.append("node %d (rc %s):\n%s" % (i, proc.returncode, out[-3000:]))
+        if failed:
+            raise StartupError("formatting KRaft storage failed for " + "\n".join(failed))
+
+    def start(self, wait: bool = True, timeout: float | None = None) -> "KraftCluster":
+        try:
+            self.format_storage()
+        except BaseException:
+            self.stop()
+            raise
+        return super().start(wait=wait, timeout=timeout)
+
+    def start_node(self, i: int, wait: bool = False, timeout: float | None = None) -> None:
+        self.format_storage([i])
+        super().start_node(i, wait=wait, timeout=timeout)
+
+    # quorum -------------------------------------------------------------------------------------
+    def describe_quorum(self, timeout_ms: int = 10000) -> dict:
+        """The metadata quorum, seen from outside through a running broker.
+
+        This is the ``__cluster_metadata`` partition 0 entry of kafka-python's
+        ``KafkaAdminClient.describe_metadata_quorum()`` (a DescribeQuorum request, which brokers
+        forward to the quorum leader), a dict like::
+
+            {"partition_index": 0, "error": None,        # error: None or the error's text
+             "leader_id": 2, "leader_epoch": 3, "high_watermark": 187,
+             "current_voters": [{"replica_id": 1,
+                                 "replica_directory_id": "a76a2625-8c77-4aa5-87ff-2982149c5a1d",
+                                 "log_end_offset": 187, "last_fetch_timestamp": 1732223344556,
+                                 "last_caught_up_timestamp": 1732223344556}, ...],
+             "observers": [...same keys; the brokers of a dedicated-controller cluster...]}
+
+        plus ``"nodes"``: the top level ``nodes`` list of the response (KIP-853: the voters'
+        endpoints, ``[{"node_id": 1, "listeners": [{"name": "CONTROLLER", "host": "127.0.0.1",
+        "port": 40123}]}, ...]``). ``leader_id`` is -1 while there is no leader; ``high_watermark``
+        is -1 until a new leader has established it; ``log_end_offset`` and the timestamps (epoch
+        milliseconds) are -1 when unknown, e.g. for a voter that has not fetched from this leader
+        (a killed one). ``replica_directory_id`` is the voter's directory id in kafka-python's
+        UUID text form: ``uuid_text(directory_ids[i])``.
+        """
+        with closing(self.admin_client(timeout_ms)) as admin:
+            response = admin.describe_metadata_quorum()
+        partition = dict(response["topics"][0]["partitions"][0])
+        if partition.get("error"):
+            raise RuntimeError("DescribeQuorum failed: %s" % partition["error"])
+        partition["nodes"] = response.get("nodes", [])
+        return partition
+
+    def quorum_leader(self, timeout_ms: int = 10000) -> int | None:
+        """The node id of the quorum's leader (the active controller), None while there is none."""
+        leader = int(self.describe_quorum(timeout_ms)["leader_id"])
+        return leader if leader >= 0 else None
+
+    def wait_quorum(self, timeout: float = 60.0, max_lag: int = 10,
+                    exclude: Iterable[int] = ()) -> dict:
+        """Wait until the quorum has a leader that is not among ``exclude`` (node ids), with a known
+        high watermark, and every running controller is a voter whose log end offset is known and
+        within ``max_lag`` records of it; return describe_quorum()."""
+        exclude = set(exclude)
+        want = {self.node_id(i) for i in self.running() if self.is_controller(i)}
+        deadline = time.monotonic() + timeout
+        last: object = None
+        while True:
+            try:
+                quorum = self.describe_quorum(timeout_ms=5000)
+                hw = quorum["high_watermark"]
+                lag = {v["replica_id"]: hw - v["log_end_offset"] if v["log_end_offset"] >= 0 else None
+                       for v in quorum["current_voters"]}
+                last = (quorum["leader_id"], hw, lag)
+                if quorum["leader_id"] >= 0 and quorum["leader_id"] not in exclude and hw >= 0 \
+                        and all(lag.get(nid) is not None and lag[nid] <= max_lag for nid in want):
+                    return quorum
+            except Exception as e:  # noqa: BLE001 - no broker/leader yet: retry until deadline
+                last = e
+            if time.monotonic() > deadline:
+                raise StartupError("KRaft quorum not settled after %.0fs (last: %r)\n%s"
+                                   % (timeout, last, self.tails()))
+            time.sleep(0.5)

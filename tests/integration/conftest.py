@@ -25,14 +25,14 @@ BUILD_MIRROR = ROOT / "scripts" / "build-mirror.sh"
 
 def pytest_report_header(config):
     v = cluster.read_versions()
-    return "streamops mirror: Kafka %s (Scala %s), ZooKeeper %s, cache %s" % (
-        v.get("KAFKA_VERSION"), v.get("KAFKA_SCALA_VERSION"), v.get("ZOOKEEPER_VERSION"),
-        cluster.cache_dir())
+    return "streamops mirror: Kafka %s (ZooKeeper mode) and %s (KRaft), Scala %s, ZooKeeper %s, cache %s" % (
+        v.get("KAFKA_VERSION"), v.get("KAFKA4_VERSION"), v.get("KAFKA_SCALA_VERSION"),
+        v.get("ZOOKEEPER_VERSION"), cluster.cache_dir())
 
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
-    """$CACHE/mirror with both archives built (runs scripts/build-mirror.sh; cached)."""
+    """$CACHE/mirror with all archives built (runs scripts/build-mirror.sh; cached)."""
     start = time.monotonic()
     proc = subprocess.run(["bash", str(BUILD_MIRROR)], cwd=str(ROOT), env=dict(os.environ),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -41,8 +41,9 @@ def mirror() -> Path:
         pytest.fail("scripts/build-mirror.sh failed (rc=%d) after %.0fs:\n%s"
                     % (proc.returncode, time.monotonic() - start, proc.stdout[-6000:]),
                     pytrace=False)
-    for kind in ("kafka", "zookeeper"):
-        archive = cluster.mirror_archive(kind)[0]
+    kafka4 = cluster.read_versions()["KAFKA4_VERSION"]
+    for kind, version in (("kafka", None), ("kafka", kafka4), ("zookeeper", None)):
+        archive = cluster.mirror_archive(kind, version)[0]
         assert archive.is_file(), "build-mirror.sh succeeded but %s is missing" % archive
     return cluster.cache_dir() / "mirror"
 
@@ -55,8 +56,14 @@ def zookeeper_home(mirror) -> Path:
 
 @pytest.fixture(scope="session")
 def kafka_home(mirror) -> Path:
-    """Unpacked kafka_<scala>-<v> from the mirror."""
+    """Unpacked kafka_<scala>-<KAFKA_VERSION> (ZooKeeper mode) from the mirror."""
     return cluster.ensure_unpacked("kafka")
+
+
+@pytest.fixture(scope="session")
+def kafka4_home(mirror) -> Path:
+    """Unpacked kafka_<scala>-<KAFKA4_VERSION> (Kafka 4.x, KRaft only) from the mirror."""
+    return cluster.ensure_unpacked("kafka", cluster.read_versions()["KAFKA4_VERSION"])
 
 
 @pytest.fixture

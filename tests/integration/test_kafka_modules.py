@@ -10,7 +10,6 @@ restarts it, so it runs last.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,12 +20,11 @@ import kafka
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
-from ansible_runner import PlayResult, run_playbook
+from ansible_runner import PlayResult, failed, ok, run_module
 from cluster import KafkaCluster, ZooKeeperEnsemble
 
 TOPIC = "streamops.kafka.kafka_topic"
 INFO = "streamops.kafka.kafka_info"
-TASK = "Run the module"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -53,36 +51,15 @@ def admin(kafka_cluster: KafkaCluster) -> Iterator[Any]:
 def run(kc: KafkaCluster, module: str = TOPIC, check: bool = False, diff: bool = False,
         **options: Any) -> tuple[PlayResult, dict[str, Any]]:
     """Run one task of ``module`` with ``options`` (+ bootstrap_servers); (play, task result)."""
-    args = dict(options)
-    args.setdefault("bootstrap_servers", kc.addresses)
-    play = [{"name": module, "hosts": "localhost", "gather_facts": False,
-             "tasks": [{"name": TASK, module: args, "register": "result"}]}]
-    result = run_playbook(json.dumps(play, indent=2), check=check, diff=diff, timeout=600)
-    return result, result.task(TASK)
+    options.setdefault("bootstrap_servers", kc.addresses)
+    return run_module(module, options, check=check, diff=diff)
 
 
 def run_until(kc: KafkaCluster, until: str, module: str = INFO, retries: int = 60, delay: int = 1,
               **options: Any) -> tuple[PlayResult, dict[str, Any]]:
     """Like run(), polling with Ansible's until/retries (the task registers ``result``)."""
-    args = dict(options)
-    args.setdefault("bootstrap_servers", kc.addresses)
-    play = [{"name": module, "hosts": "localhost", "gather_facts": False,
-             "tasks": [{"name": TASK, module: args, "register": "result",
-                        "until": until, "retries": retries, "delay": delay}]}]
-    result = run_playbook(json.dumps(play, indent=2), timeout=600)
-    return result, result.task(TASK)
-
-
-def ok(play: PlayResult, res: dict[str, Any]) -> dict[str, Any]:
-    assert play.rc == 0, (res.get("msg"), play.stderr[-2000:])
-    assert not res.get("failed"), res.get("msg")
-    return res
-
-
-def failed(play: PlayResult, res: dict[str, Any]) -> dict[str, Any]:
-    assert play.rc != 0, res
-    assert res.get("failed") is True, res
-    return res
+    options.setdefault("bootstrap_servers", kc.addresses)
+    return run_module(module, options, until=until, retries=retries, delay=delay)
 
 
 def by_name(res: dict[str, Any]) -> dict[str, dict[str, Any]]:
