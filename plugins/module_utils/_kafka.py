@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import traceback
 import typing as t
 
@@ -28,6 +29,8 @@ from ansible.module_utils.compat.version import LooseVersion
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ansible.module_utils.basic import AnsibleModule
+
+T = t.TypeVar('T')
 
 KAFKA_IMPORT_ERROR: str | None
 try:
@@ -195,6 +198,26 @@ def close_admin(admin: t.Any) -> None:
         admin.close()
     except Exception:  # pylint: disable=broad-except
         pass
+
+
+def call_retrying(call: t.Callable[[], T], timeout_ms: int, pause: float = 0.25) -> T:
+    """``call()``, repeated while it raises a retriable Kafka error and ``timeout_ms`` has not passed.
+
+    Retriable errors (``retriable = True`` in kafka-python: a connection
+    refused by a broker that just went away but is still in the metadata, a
+    request timed out, a controller or leader moving) say the next attempt may
+    work; kafka-python's admin client does not retry them itself, and it picks
+    another node after a failed connection.  Other errors, and the last
+    retriable one, are raised.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000.0
+    while True:
+        try:
+            return call()
+        except Exception as exc:  # pylint: disable=broad-except
+            if not getattr(exc, 'retriable', False) or time.monotonic() + pause >= deadline:
+                raise
+        time.sleep(pause)
 
 
 def describe_error(exc: BaseException) -> str:

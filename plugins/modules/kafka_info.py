@@ -24,6 +24,8 @@ description:
     it is at most O(quorum_max_lag) records behind the high watermark and, when the brokers report fetch
     times, it last caught up with the leader's log end at most O(quorum_max_lag_ms) milliseconds ago by the
     leader's clock.
+  - A request refused with a retriable error (a node that has just stopped is still in the metadata for
+    a few seconds) is sent again for up to O(request_timeout_ms); kafka-python then picks another node.
   - The module only reads; it never reports a change.
 author:
   - streamops engineering (@streamops)
@@ -348,6 +350,7 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
+    call_retrying,
     close_admin,
     connect_admin,
     describe_error,
@@ -368,15 +371,15 @@ class QuorumUnreadable(Exception):
     """The brokers answered DescribeQuorum in a form the installed kafka-python cannot parse."""
 
 
-def read_features(admin: t.Any) -> dict[str, dict[str, int]]:
+def read_features(admin: t.Any, timeout_ms: int) -> dict[str, dict[str, int]]:
     """Finalized features, ``{}`` when the brokers (before Kafka 2.4) cannot report them."""
     try:
-        return finalized_features(admin.describe_features())
+        return finalized_features(call_retrying(admin.describe_features, timeout_ms))
     except kafka_errors.UnsupportedVersionError:
         return {}
 
 
-def read_quorum(admin: t.Any) -> dict[str, t.Any] | None:
+def read_quorum(admin: t.Any, timeout_ms: int) -> dict[str, t.Any] | None:
     """The DescribeQuorum answer, ``None`` when the brokers do not offer DescribeQuorum (ZooKeeper mode).
 
     ZooKeeper-mode brokers leave DescribeQuorum out of their ApiVersions, so
@@ -385,7 +388,7 @@ def read_quorum(admin: t.Any) -> dict[str, t.Any] | None:
     ``UnsupportedVersionError``.
     """
     try:
-        return admin.describe_metadata_quorum()
+        return call_retrying(admin.describe_metadata_quorum, timeout_ms)
     except kafka_errors.UnsupportedVersionError:
         return None
     except KeyError as exc:
@@ -395,13 +398,17 @@ def read_quorum(admin: t.Any) -> dict[str, t.Any] | None:
                                % (getattr(kafka, '__version__', '?'), exc)) from exc
 
 
-def read_cluster(admin: t.Any, requested: list[str] | None) -> dict[str, t.Any]:
-    """Every answer kafka_info needs: DescribeCluster, Metadata, finalized features, DescribeQuorum."""
+def read_cluster(admin: t.Any, requested: list[str] | None, timeout_ms: int) -> dict[str, t.Any]:
+    """Every answer kafka_info needs: DescribeCluster, Metadata, finalized features, DescribeQuorum.
+
+    Each request is retried on retriable errors for up to ``timeout_ms``: right after a node
+    stops it is still in the metadata, and a request sent to it is refused.
+    """
     return dict(
-        cluster=admin.describe_cluster(),
-        metadata=admin.describe_topics(requested) if requested != [] else [],
-        features=read_features(admin),
-        quorum=read_quorum(admin),
+        cluster=call_retrying(admin.describe_cluster, timeout_ms),
+        metadata=call_retrying(lambda: admin.describe_topics(requested), timeout_ms) if requested != [] else [],
+        features=read_features(admin, timeout_ms),
+        quorum=read_quorum(admin, timeout_ms),
     )
 
 
@@ -420,6 +427,8 @@ def kraft_without_quorum_message(servers: str, info: dict[str, t.Any], api_versi
     if api_version:
         msg += ': api_version=%s pins a protocol table without it; leave api_version unset or set it to 4.0 or later' % (
             api_version,)
+    else:
+        msg += ' (brokers offer it from Kafka 3.3 on)'
     return msg
 
 
@@ -442,7 +451,7 @@ def main() -> None:
 
     admin = connect_admin(module)
     try:
-        answers = read_cluster(admin, requested)
+        answers = read_cluster(admin, requested, module.params['request_timeout_ms'])
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(msg='Cannot read the cluster metadata from %s: %s' % (servers, describe_error(exc)),
                          exception=traceback.format_exc())

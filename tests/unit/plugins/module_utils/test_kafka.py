@@ -135,3 +135,46 @@ def test_describe_error():
     from kafka import errors
     assert k.describe_error(errors.KafkaConnectionError()) == 'KafkaConnectionError'
     assert k.describe_error(errors.KafkaTimeoutError('late')) == 'KafkaTimeoutError: late'
+
+
+# -- retries -------------------------------------------------------------------------------------
+
+class Flaky:
+    """Raises the given errors one per call, then answers."""
+
+    def __init__(self, *errors):
+        self.errors = list(errors)
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return 'answer'
+
+
+def test_call_retrying_retries_retriable_errors():
+    from kafka import errors
+    call = Flaky(errors.KafkaConnectionError('111 ECONNREFUSED'), errors.NotControllerError())
+    assert k.call_retrying(call, 5000, pause=0.01) == 'answer'
+    assert call.calls == 3
+
+
+def test_call_retrying_raises_other_errors_at_once():
+    from kafka import errors
+    call = Flaky(errors.ClusterAuthorizationFailedError(), errors.KafkaConnectionError())
+    with pytest.raises(errors.ClusterAuthorizationFailedError):
+        k.call_retrying(call, 5000, pause=0.01)
+    assert call.calls == 1
+    call = Flaky(ValueError('bad'))
+    with pytest.raises(ValueError):
+        k.call_retrying(call, 5000, pause=0.01)
+    assert call.calls == 1
+
+
+def test_call_retrying_gives_up_at_the_timeout():
+    from kafka import errors
+    call = Flaky(*[errors.KafkaConnectionError('refused %d' % i) for i in range(100)])
+    with pytest.raises(errors.KafkaConnectionError):
+        k.call_retrying(call, 100, pause=0.03)
+    assert 2 <= call.calls <= 5

@@ -58,7 +58,7 @@ def quorum_answer(leader_id: int = 3, voter3_offset: int = 1000, error: str | No
 class FakeAdmin:
     """KafkaAdminClient of a ZooKeeper-mode cluster (3.9) or, with ``quorum``, of a KRaft one (4.x)."""
 
-    def __init__(self, fail: Exception | None = None, quorum: t.Any = None,
+    def __init__(self, fail: Exception | list[Exception] | None = None, quorum: t.Any = None,
                  features: t.Any = None) -> None:
         self.fail = fail
         self.quorum = quorum
@@ -67,7 +67,10 @@ class FakeAdmin:
         self.closed = False
 
     def describe_cluster(self) -> dict[str, t.Any]:
-        if self.fail:
+        if isinstance(self.fail, list):  # a broker that just stopped refuses the first requests
+            if self.fail:
+                raise self.fail.pop(0)
+        elif self.fail:
             raise self.fail
         return dict(cluster_id='cid-1', controller_id=2, brokers=[
             dict(broker_id=2, host='k2', port=9092, rack='b'), dict(broker_id=1, host='k1', port=9092, rack='a')])
@@ -180,6 +183,22 @@ def test_error_names_the_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert admin.closed is True
 
 
+def test_retriable_errors_are_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(fail=[kafka_errors.KafkaConnectionError('111 ECONNREFUSED')] * 2)
+    failed, result = run(monkeypatch, admin)
+    assert failed is False
+    assert admin.fail == []
+    assert result['broker_count'] == 2
+
+
+def test_retriable_errors_fail_after_request_timeout_ms(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(fail=[kafka_errors.KafkaConnectionError('111 ECONNREFUSED')] * 100)
+    failed, result = run(monkeypatch, admin, request_timeout_ms=600)
+    assert failed is True
+    assert result['msg'] == 'Cannot read the cluster metadata from k1:9092: KafkaConnectionError: 111 ECONNREFUSED'
+    assert 90 <= len(admin.fail) <= 98
+
+
 # -- KRaft --------------------------------------------------------------------------------------
 
 def test_kraft_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -249,6 +268,10 @@ def test_kraft_with_describe_quorum_unsendable_fails_naming_api_version(monkeypa
         'DescribeQuorum: api_version=3.9 pins a protocol table without it; leave api_version unset or set it to '
         '4.0 or later')
     assert result['mode'] == 'kraft'
+    failed, result = run(monkeypatch, FakeAdmin(features=KRAFT_FEATURES))
+    assert failed is True
+    assert result['msg'] == ('The cluster at k1:9092 runs in KRaft mode (metadata.version 25 is finalized) but the '
+                             'client cannot send it DescribeQuorum (brokers offer it from Kafka 3.3 on)')
 
 
 def test_describe_quorum_parse_error_of_kafka_python(monkeypatch: pytest.MonkeyPatch) -> None:
