@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.streamops.kafka.plugins.filter.ensemble import _as_int
 
 MODES = ("zookeeper", "kraft")
 NODE_ROLES = ("broker", "controller")
@@ -24,16 +25,6 @@ KRAFT_MAX_ID = 2 ** 31 - 1
 _LISTENER_RE = re.compile(r"^(?P<name>[A-Za-z0-9_]+)://(?P<host>\[[^\]]*\]|[^:/]*):(?P<port>[0-9]+)$")
 # UUIDs Kafka reserves (Uuid.ZERO_UUID, METADATA_TOPIC_ID, ...): never hand them out.
 _RESERVED_UUID_INTS = {0, 1, 2}
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
 
 
 def parse_listener(text: str) -> dict[str, Any] | None:
@@ -178,7 +169,7 @@ def stored_identity(text: str) -> dict[str, Any]:
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         values[key.strip()] = value.strip()
     node_id = values.get("node.id", values.get("broker.id"))
     return {

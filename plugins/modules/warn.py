@@ -15,7 +15,7 @@ description:
   - Shows O(msg) as an Ansible C([WARNING]) (in the run's output and its summary) and reports C(changed=false).
   - The roles use it for deprecated variables, for example C(kafka_broker_id), which still works.
 author:
-  - streamops.kafka contributors
+  - streamops engineering (@streamops)
 options:
   msg:
     description: The warning.
@@ -24,10 +24,14 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Only shows the warning, in check mode too.
   diff_mode:
     support: none
+    description: Nothing to show a difference of.
   platform:
+    support: full
     platforms: all
+    description: Runs on the control node.
 notes:
   - An action plugin; it runs on the control node and needs no connection to the host.
 seealso:

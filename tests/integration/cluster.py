@@ -918,8 +918,18 @@ class KraftCluster(_KafkaNodes):
         (a killed one). ``replica_directory_id`` is the voter's directory id in kafka-python's
         UUID text form: ``uuid_text(directory_ids[i])``.
         """
-        with closing(self.admin_client(timeout_ms)) as admin:
-            response = admin.describe_metadata_quorum()
+        # A node killed a moment ago stays in the metadata for a few seconds and kafka-python's
+        # admin client does not retry a refused connection: retry until timeout_ms has passed.
+        deadline = time.monotonic() + timeout_ms / 1000.0
+        while True:
+            try:
+                with closing(self.admin_client(timeout_ms)) as admin:
+                    response = admin.describe_metadata_quorum()
+                break
+            except Exception:  # pylint: disable=broad-except  # any transport error: retried
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.5)
         partition = dict(response["topics"][0]["partitions"][0])
         if partition.get("error"):
             raise RuntimeError("DescribeQuorum failed: %s" % partition["error"])
