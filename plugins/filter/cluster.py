@@ -17,7 +17,8 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 from ansible_collections.streamops.kafka.plugins.filter.ensemble import _as_int
 
-MODES = ("zookeeper", "kraft")
+# "migration": ZooKeeper-mode brokers beside dedicated KRaft controllers (playbooks/migrate_to_kraft.yml).
+MODES = ("zookeeper", "kraft", "migration")
 NODE_ROLES = ("broker", "controller")
 # ZooKeeper mode: ids above reserved.broker.max.id (default 1000) are reserved for generated ids.
 ZOOKEEPER_MAX_ID = 1000
@@ -39,16 +40,21 @@ def _node_problems(node: dict[str, Any], mode: str) -> list[str]:
     host = node.get("host", "?")
     problems: list[str] = []
     node_id = _as_int(node.get("node_id"))
-    top = ZOOKEEPER_MAX_ID if mode == "zookeeper" else KRAFT_MAX_ID
+    roles = list(node.get("roles") or [])
+    # Brokers registered in ZooKeeper (also while they migrate) keep broker.id's range.
+    zookeeper_ids = mode == "zookeeper" or (mode == "migration" and "broker" in roles)
+    top = ZOOKEEPER_MAX_ID if zookeeper_ids else KRAFT_MAX_ID
     if node_id is None or not 0 <= node_id <= top:
         problems.append("%s: kafka_node_id %r is not an integer from 0 to %d" % (host, node.get("node_id"), top))
-    roles = list(node.get("roles") or [])
     bad_roles = [r for r in roles if r not in NODE_ROLES]
     if not roles or bad_roles:
         problems.append("%s: roles %r must be one or both of %s" % (host, roles, ", ".join(NODE_ROLES)))
     if mode == "zookeeper" and "controller" in roles:
         problems.append("%s: is in the controller group, but kafka_mode zookeeper has no KRaft controllers "
                         "(the ZooKeeper controller is elected among the brokers)" % host)
+    if mode == "migration" and "controller" in roles and "broker" in roles:
+        problems.append("%s: is a broker and a controller; a ZooKeeper migration needs dedicated controllers "
+                        "(hosts in the controller group only)" % host)
     if not str(node.get("address") or "").strip():
         problems.append("%s: kafka_address is empty" % host)
     return problems
@@ -83,7 +89,7 @@ def _listener_problems(node: dict[str, Any], mode: str) -> tuple[list[str], dict
     inter_broker = str(node.get("inter_broker_listener_name") or "").upper()
     if "broker" in roles and inter_broker and inter_broker not in names:
         problems.append("%s: inter-broker listener %s is not among its listeners %s" % (host, inter_broker, ", ".join(names)))
-    if mode == "kraft":
+    if mode in ("kraft", "migration"):
         if "controller" in roles:
             missing = [n for n in controller_names if n not in names]
             if not controller_names or missing:
@@ -139,7 +145,7 @@ def cluster_problems(nodes: list[dict[str, Any]], mode: str, allow_even_controll
 
     controller_name_sets = {tuple(sorted(str(n).upper() for n in node.get("controller_listener_names") or []))
                             for node in nodes}
-    if mode == "kraft" and len(controller_name_sets) > 1:
+    if mode in ("kraft", "migration") and len(controller_name_sets) > 1:
         problems.append("controller.listener.names differs between nodes: %s"
                         % "; ".join("%s=%s" % (n.get("host"), ",".join(n.get("controller_listener_names") or []))
                                     for n in nodes))
@@ -151,7 +157,7 @@ def cluster_problems(nodes: list[dict[str, Any]], mode: str, allow_even_controll
     controllers = [n for n in nodes if "controller" in (n.get("roles") or [])]
     if not brokers:
         problems.append("the cluster has no brokers (the broker group is empty)")
-    if mode == "kraft":
+    if mode in ("kraft", "migration"):
         if not controllers:
             problems.append("brokers %s have no controller: put hosts in the controller group (a host in both groups "
                             "is a combined broker+controller)" % ", ".join(n.get("host", "?") for n in brokers))

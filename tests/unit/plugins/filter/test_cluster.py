@@ -155,7 +155,7 @@ def test_advertised_listener_must_be_a_listener():
 
 
 def test_bad_mode_and_empty_cluster():
-    assert cluster_problems(combined3(), "zk") == ["kafka_mode 'zk' must be one of zookeeper, kraft"]
+    assert cluster_problems(combined3(), "zk") == ["kafka_mode 'zk' must be one of zookeeper, kraft, migration"]
     assert cluster_problems([], "kraft") == ["the cluster has no nodes (are the inventory groups empty?)"]
 
 
@@ -215,3 +215,38 @@ def test_kafka_uuid_shape_and_determinism():
 @pytest.mark.parametrize("value", ["", "short", "4L6g3nShT-eMCtK--X86sw=", "4L6g3nShT+eMCtK--X86sw", None, 12])
 def test_not_a_uuid(value):
     assert not is_kafka_uuid(value)
+
+
+def migrating():
+    """ZooKeeper-mode brokers 1-3 beside dedicated controllers 3000-3002 (ids as in Kafka's migration guide)."""
+    return [node("k1", 1, ["broker"]), node("k2", 2, ["broker"]), node("k3", 3, ["broker"]),
+            node("c1", 3000, ["controller"]), node("c2", 3001, ["controller"]), node("c3", 3002, ["controller"])]
+
+
+def test_migration_layout_sound():
+    assert cluster_problems(migrating(), "migration") == []
+
+
+def test_migration_controller_id_equal_to_a_broker_id_refused():
+    nodes = migrating()
+    nodes[4]["node_id"] = "2"
+    assert cluster_problems(nodes, "migration") == [
+        "c2: kafka_node_id 2 is already used by k2 (ids are unique across brokers and controllers)"]
+
+
+def test_migration_brokers_keep_the_zookeeper_id_range_and_need_dedicated_controllers():
+    nodes = migrating()
+    nodes[0]["node_id"] = "1001"
+    nodes[3]["roles"] = ["broker", "controller"]
+    nodes[3]["listeners"] = ["PLAINTEXT://0.0.0.0:9092", "CONTROLLER://c1:9093"]
+    problems = cluster_problems(nodes, "migration")
+    assert "k1: kafka_node_id '1001' is not an integer from 0 to 1000" in problems
+    assert any(p.startswith("c1: is a broker and a controller; a ZooKeeper migration needs dedicated controllers") for p in problems)
+
+
+def test_migration_needs_an_odd_controller_quorum():
+    nodes = migrating()[:5]
+    assert cluster_problems(nodes, "migration") == [
+        "2 controllers (c1, c2) is an even number: it tolerates no more failures than 1; add or remove one, "
+        "or set kafka_allow_even_controllers: true"]
+    assert cluster_problems(migrating()[:3], "migration")[0].startswith("brokers k1, k2, k3 have no controller")
