@@ -771,7 +771,9 @@ class KraftCluster(_KafkaNodes):
     ``cluster_id`` and the controllers' ``directory_ids`` are random Kafka Uuids (kafka_uuid()).
     ``dynamic_quorum=False`` uses a static ``controller.quorum.voters`` instead (formatted without
     either option). Heaps are small (-Xmx256m). Brokers listen on ``ports[i]`` (``addresses``,
-    ``bootstrap_servers``), controllers on ``controller_ports[i]``.
+    ``bootstrap_servers``), controllers on ``controller_ports[i]``. ``release_version`` (e.g.
+    ``"4.0"`` or ``"4.0-IV3"``) formats the storage at that metadata.version instead of the
+    release's latest (``format --release-version``), for tests that raise it afterwards.
 
     stop_node(i, kill=True) SIGKILLs node i, start_node(i) starts it again (formatting only happens
     once), quorum_leader() names the quorum's leader as seen from outside, through a broker;
@@ -786,10 +788,11 @@ class KraftCluster(_KafkaNodes):
     def __init__(self, n: int = 3, base_dir: Path | str | None = None, version: str | None = None,
                  combined: bool = True, controllers: int | None = None, dynamic_quorum: bool = True,
                  cluster_id: str | None = None, extra_config: dict[str, object] | None = None,
-                 jvm_opts: list[str] | None = None) -> None:
+                 jvm_opts: list[str] | None = None, release_version: str | None = None) -> None:
         version = version or read_versions()["KAFKA4_VERSION"]
         super().__init__(n, base_dir, "streamops-kraft-", version, jvm_opts, KRAFT_HEAP,
                          ports_per_node=2)
+        self.release_version = release_version
         self.controller_ports = self._more_ports
         if combined:
             self.roles = ["broker,controller"] * n
@@ -860,6 +863,8 @@ class KraftCluster(_KafkaNodes):
         if self.dynamic_quorum:
             args += (["--initial-controllers", self.initial_controllers] if self.is_controller(i)
                      else ["--no-initial-controllers"])
+        if self.release_version:
+            args += ["--release-version", self.release_version]
         return self.jvm_command(i, KAFKA_STORAGE_TOOL, *args, heap=["-Xmx128m"])
 
     def format_storage(self, nodes: Iterable[int] | None = None, timeout: float = 120.0) -> None:
