@@ -36,5 +36,6 @@ converge() { # converge MODE: fresh hosts, cold site.yml, idempotent re-run; pri
   mapfile -t host_list < <(MODE=kraft scripts/demo.sh hosts)
   servers=$(for h in "${host_list[@]}"; do docker inspect -f '{{with index .NetworkSettings.Networks "streamops-test"}}{{.IPAddress}}{{end}}' "$h"; done | sed 's/$/:9092/' | paste -sd,)
   python tests/benchmarks/bench_kafka_topic.py --bootstrap-servers "$servers" --count "$count"
+  python tests/benchmarks/bench_rolling_load.py --mode zookeeper,kraft  # roll of 3 loopback brokers under kafka_load.py: acked/lost/stall
 } | tee "$out"
 echo "bench: figures saved in $out; the KRaft sandbox is still up (make demo-down)"
