@@ -6,23 +6,26 @@
 #   $CACHE/mirror/kafka/<v>/kafka_<scala>-<v>.tgz                              (+ .sha512)
 #   $CACHE/mirror/zookeeper/zookeeper-<v>/apache-zookeeper-<v>-bin.tar.gz     (+ .sha512)
 #
-# Kafka is built twice: KAFKA_VERSION (3.9.x, ZooKeeper mode, logs through reload4j) and
-# KAFKA4_VERSION (4.x, KRaft only, logs through log4j2), both from scripts/versions.env.
+# Versions come from scripts/versions.env. Kafka: KAFKA_PREVIOUS_VERSION (3.8.x) and KAFKA_VERSION
+# (3.9.x), ZooKeeper mode, logging through reload4j; KAFKA4_VERSION (4.x, KRaft only, log4j2).
+# ZooKeeper: ZOOKEEPER_VERSION (3.8.x, the roles' default) and ZOOKEEPER_NEXT_VERSION (3.9.x, what
+# the rolling-upgrade test moves an ensemble to).
 #
 # CACHE=${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}. The archives keep the official top
 # directories (kafka_2.13-<v>/libs/*.jar, apache-zookeeper-<v>-bin/lib/*.jar); what differs from
 # the official tarballs is documented in docs/MIRROR.md.
 #
-# Cached: nothing is rebuilt while the archives and their .sha512 files are present and intact
-# and the recorded recipe hash (this script + scripts/versions.env) is unchanged.
+# Cached per archive: an archive is not rebuilt while it and its .sha512 are present and intact
+# and its recorded recipe (this script + its kind and version) is unchanged, so adding or moving
+# one version in versions.env builds only that archive.
 # The archives are reproducible (sorted entries, fixed mtime, owner 0, gzip -n): a rebuild of
 # the same recipe gives byte-identical files and so the same sha512.
 #
 # Usage: scripts/build-mirror.sh [--force] [--check-updates]
 #   --force          rebuild even when the cache is up to date
 #   --check-updates  only report whether Maven Central has newer patch releases of the pinned
-#                    Kafka 3.9/ZooKeeper series, or a newer 4.x (patch or minor) for KAFKA4_VERSION,
-#                    resolvable with all their parent POMs; builds nothing
+#                    Kafka 3.8/3.9 and ZooKeeper 3.8/3.9 series, or a newer 4.x (patch or minor) for
+#                    KAFKA4_VERSION, resolvable with all their parent POMs; builds nothing
 # Env: STREAMOPS_CACHE, MVN (maven command, default mvn),
 #      MAVEN_ARGS_EXTRA (extra maven args, e.g. -o or -Dmaven.repo.local=DIR).
 set -euo pipefail
@@ -34,23 +37,35 @@ versions_env="$here/versions.env"
 source "$versions_env"
 
 : "${KAFKA_VERSION:?versions.env must set KAFKA_VERSION}"
+: "${KAFKA_PREVIOUS_VERSION:?versions.env must set KAFKA_PREVIOUS_VERSION}"
 : "${KAFKA4_VERSION:?versions.env must set KAFKA4_VERSION}"
 : "${KAFKA_SCALA_VERSION:?versions.env must set KAFKA_SCALA_VERSION}"
 : "${ZOOKEEPER_VERSION:?versions.env must set ZOOKEEPER_VERSION}"
+: "${ZOOKEEPER_NEXT_VERSION:?versions.env must set ZOOKEEPER_NEXT_VERSION}"
 
 CACHE=${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}
 MIRROR=$CACHE/mirror
 WORK=$CACHE/mirror-build          # stamp, lock, temp dirs (not served)
-STAMP=$WORK/recipe.sha256
+STAMPS=$WORK/recipes              # one recipe hash per archive: <archive file name>.sha256
 EPOCH=1704067200                   # archive entry mtime: 2024-01-01T00:00:00Z (part of the recipe)
 MVN=${MVN:-mvn}
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 
 kafka_dir() { echo "kafka_${KAFKA_SCALA_VERSION}-$1"; }                  # kafka_dir VERSION
 kafka_archive() { echo "$MIRROR/kafka/$1/$(kafka_dir "$1").tgz"; }       # kafka_archive VERSION
-ZK_DIR="apache-zookeeper-${ZOOKEEPER_VERSION}-bin"
-ZK_ARCHIVE="$MIRROR/zookeeper/zookeeper-$ZOOKEEPER_VERSION/$ZK_DIR.tar.gz"
-ARCHIVES=("$(kafka_archive "$KAFKA_VERSION")" "$(kafka_archive "$KAFKA4_VERSION")" "$ZK_ARCHIVE")
+zk_dir() { echo "apache-zookeeper-$1-bin"; }                              # zk_dir VERSION
+zk_archive() { echo "$MIRROR/zookeeper/zookeeper-$1/$(zk_dir "$1").tar.gz"; }  # zk_archive VERSION
+# Every archive to build, "KIND VERSION", in build order (a version listed twice is built once).
+BUILDS=()
+seen=";"
+for spec in "kafka $KAFKA_PREVIOUS_VERSION" "kafka $KAFKA_VERSION" "kafka $KAFKA4_VERSION" \
+            "zookeeper $ZOOKEEPER_VERSION" "zookeeper $ZOOKEEPER_NEXT_VERSION"; do
+  [[ $seen == *";$spec;"* ]] && continue
+  BUILDS+=("$spec"); seen+="$spec;"
+done
+archive_of() { # archive_of KIND VERSION: path of the archive in the mirror
+  if [[ $1 == kafka ]]; then kafka_archive "$2"; else zk_archive "$2"; fi
+}
 
 force=0
 check_updates=0
@@ -143,10 +158,12 @@ if ((check_updates)); then
   probe=$(mktemp -d); trap 'rm -rf "$probe"' EXIT
   probe_pom "$probe"
   rc=0
-  # KIND VAR VERSION LATER_MINORS: 3.9 is the last ZooKeeper-mode series and ZooKeeper 3.8 the
-  # pinned series (patches only); Kafka 4.x may move to any newer 4.y
-  for spec in "kafka KAFKA_VERSION $KAFKA_VERSION 0" "kafka KAFKA4_VERSION $KAFKA4_VERSION 5" \
-              "zookeeper ZOOKEEPER_VERSION $ZOOKEEPER_VERSION 0"; do
+  # KIND VAR VERSION LATER_MINORS: Kafka 3.8 (upgrade source) and 3.9 (the last ZooKeeper-mode
+  # series), ZooKeeper 3.8 (stable, the default) and 3.9 (upgrade target) are pinned series
+  # (patches only); Kafka 4.x may move to any newer 4.y
+  for spec in "kafka KAFKA_PREVIOUS_VERSION $KAFKA_PREVIOUS_VERSION 0" "kafka KAFKA_VERSION $KAFKA_VERSION 0" \
+              "kafka KAFKA4_VERSION $KAFKA4_VERSION 5" "zookeeper ZOOKEEPER_VERSION $ZOOKEEPER_VERSION 0" \
+              "zookeeper ZOOKEEPER_NEXT_VERSION $ZOOKEEPER_NEXT_VERSION 0"; do
     read -r kind var v minors <<<"$spec"
     newest=$(newest_release "$kind" "$v" "$minors")
     series=${v%.*}; ((minors > 0)) && series=${v%%.*}
@@ -161,19 +178,32 @@ mkdir -p "$MIRROR" "$WORK"
 exec 9>"$WORK/lock"
 flock 9   # several test runs may call us at once: one builds, the others then see the cache
 
-recipe=$(cat "$self" "$versions_env" | sha256sum | cut -c1-64)
+# The recipe of an archive: this script (layout, jars, config files, checks), its kind, version
+# and the Scala version. versions.env itself is not part of it: adding a version there builds only
+# the new archive; the others stay as they are.
+script_hash=$(sha256sum "$self" | cut -c1-64)
+recipe_of() { # recipe_of KIND VERSION
+  printf '%s %s %s %s\n' "$script_hash" "$1" "$2" "$KAFKA_SCALA_VERSION" | sha256sum | cut -c1-64
+}
+stamp_of() { echo "$STAMPS/$(basename "$(archive_of "$1" "$2")").sha256"; }  # stamp_of KIND VERSION
 
 archive_ok() { # archive_ok PATH: archive + .sha512 present and matching
   [[ -s $1 && -s $1.sha512 ]] && (cd "$(dirname "$1")" && sha512sum --status -c "$(basename "$1").sha512")
 }
 
-all_archives_ok() {
-  local a
-  for a in "${ARCHIVES[@]}"; do archive_ok "$a" || return 1; done
+cached() { # cached KIND VERSION: the archive is intact and was built by the current recipe
+  ((!force)) && [[ "$(cat "$(stamp_of "$1" "$2")" 2>/dev/null)" == "$(recipe_of "$1" "$2")" ]] \
+    && archive_ok "$(archive_of "$1" "$2")"
 }
 
-if ((!force)) && [[ "$(cat "$STAMP" 2>/dev/null)" == "$recipe" ]] && all_archives_ok; then
-  log "up to date (recipe ${recipe:0:12}): ${ARCHIVES[*]}"
+mkdir -p "$STAMPS"
+todo=()
+for spec in "${BUILDS[@]}"; do
+  read -r kind v <<<"$spec"
+  if cached "$kind" "$v"; then log "up to date: $(archive_of "$kind" "$v")"; else todo+=("$spec"); fi
+done
+if ((${#todo[@]} == 0)); then
+  log "all ${#BUILDS[@]} archives up to date (recipe ${script_hash:0:12})"
   exit 0
 fi
 
@@ -373,12 +403,7 @@ $(dep org.apache.logging.log4j log4j-1.2-api "$log4j2")"
   else
     kafka3_config "$home/config"
     readme "Apache Kafka $v (Scala $s), streamops.kafka test mirror" "$pomdir" > "$home/MIRROR-README.txt"
-    # smoke check: the broker main class loads with this classpath and reports the right version
-    local out
-    out=$(java -cp "$home/libs/*" -Dlog4j.configuration="file:$home/config/tools-log4j.properties" \
-            kafka.Kafka --version 2>&1) || die "kafka.Kafka --version failed: $out"
-    [[ $out == "$v"* ]] || die "kafka.Kafka --version says '$out', expected $v"
-    log "kafka.Kafka --version: $out"
+    kafka3_smoke "$home" "$v"
   fi
 
   make_archive "$stage" "$dir" "$(kafka_archive "$v")"
@@ -453,6 +478,28 @@ log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
 log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.appender.stderr.Target=System.err
 EOF
+}
+
+kafka3_smoke() { # kafka3_smoke HOME VERSION: the archive's JVM entry points and reload4j logging work
+  local home=$1 v=$2 out bad logs=$tmp/kafka-$2-logs
+  local tools=(-Dlog4j.configuration="file:$home/config/tools-log4j.properties")
+  # the broker main class loads and reports the version; nothing else is printed (a missing or
+  # second SLF4J binding would print "SLF4J:" lines, a config reload4j cannot read "log4j:" lines)
+  out=$(java -cp "$home/libs/*" "${tools[@]}" kafka.Kafka --version 2>&1) \
+    || die "kafka.Kafka --version failed: $out"
+  [[ $out == "$v" ]] || die "kafka.Kafka --version printed '$out', expected exactly $v"
+  # the server logging config: log lines reach the console and <kafka.logs.dir>/server.log
+  mkdir -p "$logs"
+  out=$(java -cp "$home/libs/*" -Dlog4j.configuration="file:$home/config/log4j.properties" \
+          -Dkafka.logs.dir="$logs" kafka.Kafka --version 2>&1) || die "kafka.Kafka --version failed: $out"
+  bad=$(grep -v -e "^$v\$" -e '^\[[^]]*\] INFO ' <<<"$out") && die "config/log4j.properties: unexpected output: $bad"
+  grep -q '\] INFO ' <<<"$out" || die "config/log4j.properties: no log line on the console: $out"
+  grep -q '\] INFO ' "$logs/server.log" 2>/dev/null || die "config/log4j.properties: nothing logged to server.log"
+  # the storage tool (bin/kafka-storage.sh) runs: a cluster id is a 22-character base64url Uuid
+  out=$(java -cp "$home/libs/*" "${tools[@]}" "$KAFKA_STORAGE_TOOL" random-uuid 2>&1) \
+    || die "$KAFKA_STORAGE_TOOL random-uuid failed: $out"
+  [[ $out =~ ^[A-Za-z0-9_-]{22}$ ]] || die "$KAFKA_STORAGE_TOOL random-uuid printed '$out'"
+  log "kafka.Kafka --version: $v; reload4j config OK; $KAFKA_STORAGE_TOOL random-uuid: $out"
 }
 
 kafka4_config() { # kafka4_config DIR: minimal config/ of the 4.x (KRaft) archive
@@ -612,16 +659,20 @@ kafka4_smoke() { # kafka4_smoke HOME VERSION: the archive's JVM entry points and
 }
 
 # --- ZooKeeper ---------------------------------------------------------------------------------------
-build_zookeeper() {
-  local v=$ZOOKEEPER_VERSION
-  local pomdir=$tmp/zk-pom stage=$tmp/zk-stage
-  local home=$stage/$ZK_DIR
+build_zookeeper() { # build_zookeeper VERSION
+  local v=$1 t0=$SECONDS dir
+  local pomdir=$tmp/zk-$1-pom stage=$tmp/zk-$1-stage
+  dir=$(zk_dir "$v")
+  local home=$stage/$dir
   log "resolving ZooKeeper $v from Maven Central"
-  # The zookeeper artifact's POM brings zookeeper-jute, netty, slf4j-api and the logging backend
-  # (logback-classic/-core, compile scope in 3.8). Its AdminServer (jetty + jackson), metrics
-  # (dropwizard metrics-core), CLI (commons-cli, jline) and snapshot compression (snappy) deps are
-  # <scope>provided</scope> there: the official bin tarball adds them in its assembly, so do we,
-  # with the versions managed by the release's own parent POM (imported as a BOM).
+  # The zookeeper artifact's POM brings zookeeper-jute, netty (3.9: also netty-tcnative-boringssl-
+  # static), slf4j-api and, in 3.8, the logging backend (logback-classic/-core, compile scope); 3.9
+  # declares logback-classic <scope>runtime</scope> <optional>true</optional>, which Maven does not
+  # follow, so it is listed here (for 3.8 that is the same jar at the same version). Its
+  # AdminServer (jetty + jackson), metrics (dropwizard metrics-core), CLI (commons-cli, jline) and
+  # snapshot compression (snappy) deps are <scope>provided</scope> there: the official bin tarball
+  # adds them in its assembly, so do we, with the versions managed by the release's own parent POM
+  # (imported as a BOM).
   # Not included: the optional Prometheus metrics provider (zookeeper-prometheus-metrics +
   # simpleclient*), which the official lib/ has: Maven Central as reachable here has no
   # zookeeper-prometheus-metrics for 3.8.4+ (and mixing in another release's jar is worse).
@@ -629,6 +680,7 @@ build_zookeeper() {
   write_pom "$pomdir" "zookeeper-dist" \
     "      <dependency><groupId>org.apache.zookeeper</groupId><artifactId>parent</artifactId><version>$v</version><type>pom</type><scope>import</scope></dependency>" \
     "$(dep org.apache.zookeeper zookeeper "$v")
+$(dep ch.qos.logback logback-classic)
 $(dep org.eclipse.jetty jetty-server)
 $(dep org.eclipse.jetty jetty-servlet)
 $(dep com.fasterxml.jackson.core jackson-databind)
@@ -709,19 +761,53 @@ EOF
 EOF
   readme "Apache ZooKeeper $v (bin), streamops.kafka test mirror" "$pomdir" > "$home/MIRROR-README.txt"
 
-  local out
-  out=$(java -cp "$home/lib/*:$home/conf" org.apache.zookeeper.version.VersionInfoMain 2>&1) \
-    || die "ZooKeeper VersionInfoMain failed: $out"
-  [[ $out == *"$v"* ]] || die "ZooKeeper VersionInfoMain says '$out', expected $v"
-  log "ZooKeeper VersionInfoMain: $out"
+  zookeeper_smoke "$home" "$v"
+  make_archive "$stage" "$dir" "$(zk_archive "$v")"
+  log "ZooKeeper $v: $(find "$home/lib" -name '*.jar' | wc -l) jars in lib/, $((SECONDS - t0))s"
+}
 
-  make_archive "$stage" "$ZK_DIR" "$ZK_ARCHIVE"
+four_letter_word() { # four_letter_word PORT WORD: the answer of a server on 127.0.0.1:PORT
+  python3 -c '
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2) as s:
+    s.sendall(sys.argv[2].encode())
+    print(s.makefile().read(), end="")' "$@" 2>/dev/null
+}
+
+zookeeper_smoke() { # zookeeper_smoke HOME VERSION: the server starts, serves, and logs through logback
+  local home=$1 v=$2 out version port data=$tmp/zk-$2-data pid srvr="" i
+  version=$(java -cp "$home/lib/*:$home/conf" org.apache.zookeeper.version.VersionInfoMain 2>&1) \
+    || die "ZooKeeper VersionInfoMain failed: $version"
+  [[ $version == *"$v"* ]] || die "ZooKeeper VersionInfoMain says '$version', expected $v"
+  # a standalone server on a free loopback port, with the archive's conf/logback.xml
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$data"
+  printf 'tickTime=2000\ndataDir=%s\nclientPort=%s\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n%s\n' \
+    "$data" "$port" '4lw.commands.whitelist=srvr' > "$data/zoo.cfg"
+  java -Xmx128m -cp "$home/lib/*:$home/conf" org.apache.zookeeper.server.quorum.QuorumPeerMain "$data/zoo.cfg" \
+    > "$data/console.log" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 120; i++)); do
+    srvr=$(four_letter_word "$port" srvr) && [[ $srvr == *"Mode: standalone"* ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  [[ $srvr == *"Zookeeper version: $v-"*"Mode: standalone"* ]] \
+    || die "ZooKeeper $v: the standalone server did not serve (srvr: '$srvr'): $(tail -20 "$data/console.log")"
+  # logback is the one SLF4J binding and reads conf/logback.xml: INFO lines, no SLF4J/logback complaints
+  grep -q ' - INFO  \[' "$data/console.log" || die "ZooKeeper $v logged nothing: $(head -20 "$data/console.log")"
+  if out=$(grep -E '^SLF4J|\|-(WARN|ERROR) in ' "$data/console.log"); then
+    die "ZooKeeper $v logging: $out"
+  fi
+  log "ZooKeeper $v: $version; a standalone server served srvr; logback config OK"
 }
 
 start=$(date +%s)
-rm -f "$STAMP"
-build_kafka "$KAFKA_VERSION"
-build_kafka "$KAFKA4_VERSION"
-build_zookeeper
-echo "$recipe" > "$STAMP"
-log "done in $(( $(date +%s) - start ))s (recipe ${recipe:0:12})"
+for spec in "${todo[@]}"; do
+  read -r kind v <<<"$spec"
+  rm -f "$(stamp_of "$kind" "$v")"
+  "build_$kind" "$v"
+  recipe_of "$kind" "$v" > "$(stamp_of "$kind" "$v")"
+done
+log "built ${#todo[@]} of ${#BUILDS[@]} archives in $(( $(date +%s) - start ))s (recipe ${script_hash:0:12})"

@@ -114,6 +114,22 @@ def test_role_versions_match_the_test_mirror():
     assert zookeeper["zookeeper_version"] == pinned["ZOOKEEPER_VERSION"]
 
 
+def test_upgrade_versions_of_the_test_mirror():
+    """The mirror's extra versions are the rolling upgrades' other ends: Kafka 3.8 -> KAFKA_VERSION
+    (3.9), ZOOKEEPER_VERSION (3.8, the role's default) -> ZOOKEEPER_NEXT_VERSION (3.9)."""
+    root = Path(__file__).resolve().parents[2]
+    pinned = dict(line.split("=", 1) for line in (root / "scripts" / "versions.env").read_text().splitlines()
+                  if "=" in line and not line.startswith("#"))
+
+    def version(key):
+        return tuple(int(part) for part in pinned[key].split("."))
+
+    assert version("KAFKA_PREVIOUS_VERSION")[:2] == (3, 8)
+    assert version("KAFKA_VERSION")[:2] == (3, 9)
+    assert version("ZOOKEEPER_VERSION")[:2] == (3, 8)
+    assert version("ZOOKEEPER_NEXT_VERSION")[:2] == (3, 9)
+
+
 def test_variables_doc_is_generated_from_the_specs():
     """docs/VARIABLES.md lists every role option; regenerate with scripts/gen_variables_doc.py."""
     import subprocess
