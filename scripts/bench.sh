@@ -5,7 +5,11 @@
 #      sandbox (Kafka 3.9 + ZooKeeper) and then the KRaft sandbox (Kafka 4.x, combined nodes),
 #      on the same hosts, side by side;
 #   2. 1000 topics created in one kafka_topic task, the no-op re-run of those 1000, their deletion
-#      (tests/benchmarks/bench_kafka_topic.py against the KRaft sandbox's brokers).
+#      (tests/benchmarks/bench_kafka_topic.py against the KRaft sandbox's brokers);
+#   3. a roll of 3 loopback brokers under the load tool (bench_rolling_load.py);
+#   4. the ZooKeeper -> KRaft migration scenario (molecule/migration: converge + side effect): each
+#      phase's, rollback's and upgrade's duration and the load figures of every roll
+#      (tests/benchmarks/report_migration.py).
 # Leaves the KRaft sandbox up (make demo-down removes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,5 +41,10 @@ converge() { # converge MODE: fresh hosts, cold site.yml, idempotent re-run; pri
   servers=$(for h in "${host_list[@]}"; do docker inspect -f '{{with index .NetworkSettings.Networks "streamops-test"}}{{.IPAddress}}{{end}}' "$h"; done | sed 's/$/:9092/' | paste -sd,)
   python tests/benchmarks/bench_kafka_topic.py --bootstrap-servers "$servers" --count "$count"
   python tests/benchmarks/bench_rolling_load.py --mode zookeeper,kraft  # roll of 3 loopback brokers under kafka_load.py: acked/lost/stall
+  molecule destroy -s migration >/dev/null
+  molecule converge -s migration > .build/bench-migration.log 2>&1
+  molecule side_effect -s migration >> .build/bench-migration.log 2>&1
+  python tests/benchmarks/report_migration.py
+  molecule destroy -s migration >/dev/null
 } | tee "$out"
 echo "bench: figures saved in $out; the KRaft sandbox is still up (make demo-down)"
