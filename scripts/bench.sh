@@ -43,7 +43,7 @@ converge() { # converge MODE: fresh hosts, cold site.yml, idempotent re-run; pri
   python tests/benchmarks/bench_rolling_load.py --mode zookeeper,kraft  # roll of 3 loopback brokers under kafka_load.py: acked/lost/stall
   molecule destroy -s migration >/dev/null
   molecule converge -s migration > .build/bench-migration.log 2>&1
-  molecule side_effect -s migration >> .build/bench-migration.log 2>&1
+  molecule side-effect -s migration >> .build/bench-migration.log 2>&1
   python tests/benchmarks/report_migration.py
   molecule destroy -s migration >/dev/null
 } | tee "$out"

@@ -26,7 +26,7 @@ def parse_properties(text: str | None) -> dict[str, str] | None:
         line = line.strip()
         if not line or line[0] in "#!" or "=" not in line:
             continue
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         values[key.strip()] = value.strip()
     return values
 

@@ -35,8 +35,9 @@ def main() -> int:
     print("  %-34s %8s %5s %5s %12s %11s" % ("under load (acks=all, 100/s)", "acked", "lost", "dupl", "stall max ms", "offline ms"))
     for load in side["loads"]:
         report = load["report"]
-        print("  %-34s %8d %5d %5d %12d %11d" % (load["name"], report["acked"], report["lost"], report["duplicates"],
-                                                report["longest_stall_ms"], report.get("offline_ms_total", 0)))
+        figures = (load["name"], report["acked"], report["lost"], report["duplicates"], report["longest_stall_ms"],
+                   report.get("offline_ms_total", 0))
+        print("  %-34s %8d %5d %5d %12d %11d" % figures)
         print("    during: %s" % ", ".join(load["steps"]))
     return 0
 
