@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything `make test` / `make demo` need on a fresh Debian machine:
-# Debian packages (docker.io, debootstrap, ...), the pinned Python toolchain in .venv,
+# Debian packages (docker.io, debootstrap, ...), the pinned Python toolchain (.venv, a link to
+# the cached build),
 # and the collection link that puts this checkout on the Ansible collections path.
 # Idempotent and cached: a second run does no network work.
 set -euo pipefail
@@ -25,15 +26,23 @@ if ((${#missing[@]})); then
 fi
 
 # --- Python toolchain ------------------------------------------------------------------
+# Built once per (requirements/dev.txt, interpreter) in the cache and linked as .venv, so a fresh
+# clone does not reinstall the same pinned wheels; an empty cache builds it here.
 py=${PYTHON:-python3}
-stamp=.venv/.requirements.sha256
-want=$(sha256sum < requirements/dev.txt | cut -c1-64)
-if [[ ! -x .venv/bin/python || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-  echo "bootstrap: creating .venv with $($py --version)"
-  "$py" -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements/dev.txt
-  echo "$want" > "$stamp"
+want=$( (cat requirements/dev.txt; "$py" -c 'import sys; print(sys.version, sys.executable)') | sha256sum | cut -c1-16)
+venv=${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}/venv/$want
+if [[ ! -f "$venv/.complete" ]]; then
+  echo "bootstrap: creating $venv with $($py --version)"
+  rm -rf "$venv"
+  mkdir -p "$(dirname "$venv")"
+  "$py" -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q -r requirements/dev.txt
+  touch "$venv/.complete"
+fi
+if [[ "$(readlink .venv 2>/dev/null)" != "$venv" ]]; then
+  rm -rf .venv
+  ln -s "$venv" .venv
 fi
 
 # --- the collection on the Ansible path --------------------------------------------------
