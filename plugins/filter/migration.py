@@ -136,6 +136,30 @@ def phase_plan(state: dict[str, Any], phase: str) -> dict[str, str]:
     return {"action": "run", "reason": "completed: %s%s" % (done, ", %s in progress" % current if current else "")}
 
 
+ACL_AUTHORIZER = "kafka.security.authorizer.AclAuthorizer"
+STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+
+
+def authorizer_for_mode(properties: dict[str, Any] | None, mode: str) -> dict[str, Any]:
+    """The node's extra properties with ``authorizer.class.name`` fit for its mode.
+
+    AclAuthorizer keeps its ACLs in ZooKeeper and cannot run on a KRaft node; the migration copies
+    the ACLs into the metadata log, where StandardAuthorizer reads them (Kafka's migration guide:
+    switch the class when the brokers move to KRaft). A node in KRaft mode (a controller, a broker
+    from brokers_kraft on) gets StandardAuthorizer in place of AclAuthorizer; every other value,
+    and every node in ZooKeeper mode, is left as given.
+    """
+    if properties is None:
+        return {}
+    if not isinstance(properties, dict):
+        raise AnsibleFilterError("kafka_server_properties must be a dict, got %r" % (properties,))
+    if mode not in ("zookeeper", "kraft"):
+        raise AnsibleFilterError("mode must be 'zookeeper' or 'kraft', got %r" % (mode,))
+    if mode == "kraft" and str(properties.get("authorizer.class.name", "")).strip() == ACL_AUTHORIZER:
+        return dict(properties, **{"authorizer.class.name": STANDARD_AUTHORIZER})
+    return dict(properties)
+
+
 def _state_filter(nodes, migration_completed=False):
     try:
         return migration_state([dict(n) for n in nodes], bool(migration_completed))
@@ -151,4 +175,5 @@ class FilterModule:
             "kafka_properties": parse_properties,
             "kafka_migration_state": _state_filter,
             "kafka_migration_phase_plan": phase_plan,
+            "kafka_authorizer_for_mode": authorizer_for_mode,
         }

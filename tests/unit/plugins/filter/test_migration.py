@@ -2,6 +2,8 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 # Also available under the GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt
 # or https://www.gnu.org/licenses/gpl-3.0.txt), as Ansible content customarily is.
+import re
+
 import pytest
 
 from ansible_collections.streamops.kafka.plugins.filter.migration import (
@@ -100,3 +102,24 @@ def test_phase_plan_skips_phases_the_cluster_is_past():
     finalizing = migration_state(cluster([KRAFT_BROKER], [CTRL_KRAFT, CTRL_MIGRATING, CTRL_MIGRATING]), True)
     assert phase_plan(finalizing, "brokers_kraft")["action"] == "skip"
     assert phase_plan(finalizing, "finalize")["action"] == "run"
+
+
+def test_authorizer_switched_on_kraft_nodes_only():
+    from ansible_collections.streamops.kafka.plugins.filter.migration import authorizer_for_mode
+    acl = {"authorizer.class.name": "kafka.security.authorizer.AclAuthorizer", "super.users": "User:admin"}
+    assert authorizer_for_mode(acl, "kraft") == {
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer", "super.users": "User:admin"}
+    assert authorizer_for_mode(acl, "zookeeper") == acl
+    assert acl["authorizer.class.name"] == "kafka.security.authorizer.AclAuthorizer"  # the input is not changed
+    custom = {"authorizer.class.name": "com.example.MyAuthorizer"}
+    assert authorizer_for_mode(custom, "kraft") == custom
+    assert authorizer_for_mode({}, "kraft") == {}
+    assert authorizer_for_mode(None, "kraft") == {}
+
+
+@pytest.mark.parametrize("props, mode", [(["a"], "kraft"), ({}, "combined")])
+def test_authorizer_bad_input(props, mode):
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.streamops.kafka.plugins.filter.migration import authorizer_for_mode
+    with pytest.raises(AnsibleFilterError, match=re.escape(repr(props) if mode == "kraft" else repr(mode))):
+        authorizer_for_mode(props, mode)
