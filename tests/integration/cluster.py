@@ -971,3 +971,206 @@ class KraftCluster(_KafkaNodes):
                 raise StartupError("KRaft quorum not settled after %.0fs (last: %r)\n%s"
                                    % (timeout, last, self.tails()))
             time.sleep(0.5)
+
+
+# --------------------------------------------------------------------------------------------------
+# ZooKeeper to KRaft migration
+
+
+def read_properties(path: Path) -> dict[str, str]:
+    """``key=value`` lines of a Java properties file as written by _write_properties (no escapes)."""
+    out = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "!")) or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def update_properties(path: Path, updates: dict[str, object] | None = None,
+                      remove: Iterable[str] = ()) -> dict[str, str]:
+    """Rewrite a properties file: drop the keys in ``remove``, then set ``updates``; return the result."""
+    props: dict[str, object] = {k: v for k, v in read_properties(path).items() if k not in set(remove)}
+    props.update(updates or {})
+    _write_properties(path, props)
+    return read_properties(path)
+
+
+class MigrationControllers(_KafkaNodes):
+    """Dedicated KRaft controllers (Kafka KAFKA_VERSION, 3.9) that migrate a ZooKeeper-mode cluster.
+
+    ``n`` controllers with node ids ``first_node_id`` + index (3000, 3001, ...), each listening on
+    ``ports[i]`` with a CONTROLLER listener. The quorum is static (``controller.quorum.voters``;
+    KIP-853 dynamic quorums cannot migrate), so the storage is formatted without
+    ``--initial-controllers``, with the cluster id the ZooKeeper-mode cluster stored in
+    ``/cluster/id``::
+
+        java -cp '<home>/libs/*' kafka.tools.StorageTool format --config <dir>/server.properties \\
+             --cluster-id <cluster_id>
+
+    While ``migration=True`` (the default) the config enables the migration and holds the
+    ZooKeeper client settings; :meth:`finalize_config` removes both (the finalize step, followed
+    by a restart of every controller). :meth:`broker_migration_config` is what a ZooKeeper-mode
+    broker adds to take part in the migration, :meth:`broker_kraft_config` what a broker needs
+    after it (``process.roles=broker``).
+
+    Readiness (``start()``/``start_node(wait=True)``) is only "the CONTROLLER port accepts
+    connections": whether the controller leads and migrated is ZooKeeper's to tell.
+    """
+
+    kind = "controller"
+    dir_prefix = "controller"
+    stop_kills = False
+    start_timeout = 90.0
+
+    def __init__(self, n: int = 1, zk_connect: str = "", cluster_id: str = "",
+                 base_dir: Path | str | None = None, version: str | None = None,
+                 first_node_id: int = 3000, broker_protocol_map: str = "PLAINTEXT:PLAINTEXT",
+                 inter_broker_listener: str = "PLAINTEXT", extra_config: dict[str, object] | None = None,
+                 jvm_opts: list[str] | None = None) -> None:
+        if not zk_connect or not cluster_id:
+            raise ValueError("zk_connect and cluster_id (ZooKeeper's /cluster/id) are required")
+        self.first_node_id = first_node_id
+        super().__init__(n, base_dir, "streamops-migration-", version, jvm_opts, KRAFT_HEAP)
+        self.zk_connect = zk_connect
+        self.cluster_id = cluster_id
+        self.protocol_map = "CONTROLLER:PLAINTEXT,%s" % broker_protocol_map
+        for i in range(n):
+            listener = "CONTROLLER://127.0.0.1:%d" % self.ports[i]
+            self._write_config(i, {
+                "process.roles": "controller",
+                "node.id": self.node_id(i),
+                "controller.quorum.voters": self.voters,
+                "controller.listener.names": "CONTROLLER",
+                "listeners": listener,
+                "advertised.listeners": listener,
+                "listener.security.protocol.map": self.protocol_map,
+                # the listener the controller reaches the (ZooKeeper-mode) brokers on
+                "inter.broker.listener.name": inter_broker_listener,
+                "zookeeper.metadata.migration.enable": "true",
+                "zookeeper.connect": zk_connect,
+                "zookeeper.session.timeout.ms": 18000,
+                "num.io.threads": 2,
+                "num.network.threads": 2,
+                "background.threads": 2,
+            }, extra_config)
+
+    def node_id(self, i: int) -> int:
+        return self.first_node_id + i
+
+    def index(self, node_id: int) -> int:
+        return node_id - self.first_node_id
+
+    def is_broker(self, i: int) -> bool:
+        return False
+
+    @property
+    def voters(self) -> str:
+        """``controller.quorum.voters``: ``3000@127.0.0.1:<port>,...``."""
+        return ",".join("%d@127.0.0.1:%d" % (self.node_id(i), self.ports[i]) for i in range(self.n))
+
+    def broker_migration_config(self) -> dict[str, object]:
+        """What a ZooKeeper-mode broker adds (keeping broker.id and zookeeper.connect) to migrate."""
+        return {
+            "zookeeper.metadata.migration.enable": "true",
+            "controller.quorum.voters": self.voters,
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": self.protocol_map,
+            "inter.broker.protocol.version": ".".join(self.version.split(".")[:2]),
+        }
+
+    def broker_kraft_config(self, node_id: int) -> tuple[dict[str, object], list[str]]:
+        """(settings, keys to remove) turning a migrating broker into a KRaft broker ``node_id``."""
+        return ({
+            "process.roles": "broker",
+            "node.id": node_id,
+            "controller.quorum.voters": self.voters,
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": self.protocol_map,
+        }, ["broker.id", "inter.broker.protocol.version", "zookeeper.metadata.migration.enable",
+            "zookeeper.connect", "zookeeper.session.timeout.ms", "zookeeper.connection.timeout.ms",
+            "controlled.shutdown.retry.backoff.ms"])
+
+    def finalize_config(self, i: int) -> dict[str, str]:
+        """Remove the migration flag and the ZooKeeper settings from controller i's config."""
+        return update_properties(self.config_path(i), remove=[
+            "zookeeper.metadata.migration.enable", "zookeeper.connect", "zookeeper.session.timeout.ms"])
+
+    # storage ----------------------------------------------------------------------------------
+    def is_formatted(self, i: int) -> bool:
+        return (self.node_dir(i) / "data" / "meta.properties").is_file()
+
+    def format_command(self, i: int) -> list[str]:
+        return self.jvm_command(i, KAFKA_STORAGE_TOOL, "format", "--config", str(self.config_path(i)),
+                                "--cluster-id", self.cluster_id, heap=["-Xmx128m"])
+
+    def format_storage(self, i: int, timeout: float = 120.0) -> None:
+        """Format node i's log dir unless it is formatted already."""
+        if self.is_formatted(i):
+            return
+        proc = subprocess.run(self.format_command(i), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=timeout, check=False)
+        with self.log_path(i).open("a") as log:
+            log.write("=== format: %s\n%s\n" % (" ".join(self.format_command(i)), proc.stdout))
+        if proc.returncode != 0 or not self.is_formatted(i):
+            raise StartupError("formatting controller %d failed (rc %s):\n%s"
+                               % (self.node_id(i), proc.returncode, proc.stdout[-3000:]))
+
+    def start_node(self, i: int, wait: bool = False, timeout: float | None = None) -> None:
+        self.format_storage(i)
+        super().start_node(i, wait=wait, timeout=timeout)
+
+    def _wait(self, timeout: float, nodes: list[int] | None = None) -> set[int]:
+        want = list(range(self.n) if nodes is None else nodes)
+        deadline = time.monotonic() + timeout
+        while True:
+            self._check_alive(want)
+            if all(port_open("127.0.0.1", self.ports[i]) for i in want):
+                return {self.node_id(i) for i in want}
+            if time.monotonic() > deadline:
+                raise StartupError("controllers %s not listening after %.0fs\n%s"
+                                   % ([self.node_id(i) for i in want], timeout, self.tails()))
+            time.sleep(0.3)
+
+
+# a Kafka process has finished starting: ZooKeeper mode (also in migration mode), then KRaft (broker, controller)
+KAFKA_STARTED = r"\[KafkaServer id=\d+\] started|\] Kafka Server started"
+_START_MARKER = re.compile(r"^=== \d\d:\d\d:\d\d start: ", re.M)
+
+
+def log_since_start(path: Path) -> str:
+    """The part of a node's log written since its latest start (the ``=== HH:MM:SS start:`` line _spawn writes)."""
+    try:
+        text = Path(path).read_text(errors="replace")
+    except OSError:
+        return ""
+    starts = [m.start() for m in _START_MARKER.finditer(text)]
+    return text[starts[-1]:] if starts else text
+
+
+def wait_logged(nodes: _Nodes, i: int, pattern: str, timeout: float = 120.0) -> str:
+    """Wait until node i has logged a line matching ``pattern`` since its latest start; return that line."""
+    regex = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    while True:
+        nodes._check_alive([i])  # pylint: disable=protected-access
+        for line in log_since_start(nodes.log_path(i)).splitlines():
+            if regex.search(line):
+                return line
+        if time.monotonic() > deadline:
+            raise StartupError("%s %d logged nothing matching %r within %.0fs; tail of %s:\n%s"
+                               % (nodes.kind, i, pattern, timeout, nodes.log_path(i), log_tail(nodes.log_path(i))))
+        time.sleep(0.3)
+
+
+def restart_kafka_node(nodes: _KafkaNodes, i: int, updates: dict[str, object] | None = None,
+                       remove: Iterable[str] = (), timeout: float = 120.0) -> dict[str, str]:
+    """Stop node i (SIGTERM: controlled shutdown), rewrite its server.properties (``updates``, ``remove``),
+    start it and wait until it logs that it has started; return its new properties."""
+    nodes.stop_node(i)
+    props = update_properties(nodes.config_path(i), updates, remove)
+    nodes.start_node(i)
+    wait_logged(nodes, i, KAFKA_STARTED, timeout)
+    return props
