@@ -21,7 +21,7 @@ stage sanity make --no-print-directory sanity
 stage unit make --no-print-directory unit
 stage integration make --no-print-directory integration
 # molecule/_shared: the platform and tasks every scenario uses. molecule/migration (ZooKeeper ->
-# KRaft migration, rollback and upgrades under load) takes about 35-40 minutes on this 2-core machine
+# KRaft migration, rollback and upgrades under load) takes about 45 minutes on this 2-core machine
 # and would take the suite past its 60-minute budget: it runs with `make molecule SCENARIO=migration`
 # and `make bench` until it fits (issue: migration).
 NOT_IN_TEST='^(_|migration$)'
