@@ -177,17 +177,22 @@ def connect_admin(module: AnsibleModule) -> t.Any:
         kwargs = client_kwargs(module.params)
     except ValueError as exc:
         module.fail_json(msg=str(exc))
-    # kafka-python logs connection hiccups at WARNING; without a handler the
-    # logging module would print them on stderr of the module.
-    logging.getLogger('kafka').addHandler(logging.NullHandler())
     try:
-        return KafkaAdminClient(**kwargs)
+        return open_admin(kwargs)
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(
             msg='Cannot connect to Kafka bootstrap servers %s (security_protocol=%s): %s'
             % (','.join(kwargs['bootstrap_servers']), kwargs['security_protocol'], describe_error(exc)),
             exception=traceback.format_exc())
     return None  # pragma: no cover - fail_json does not return
+
+
+def open_admin(kwargs: dict[str, t.Any]) -> t.Any:
+    """A ``KafkaAdminClient`` from ``client_kwargs``; raises what kafka-python raises (no broker up, ...)."""
+    # kafka-python logs connection hiccups at WARNING; without a handler the
+    # logging module would print them on stderr of the module.
+    logging.getLogger('kafka').addHandler(logging.NullHandler())
+    return KafkaAdminClient(**kwargs)
 
 
 def close_admin(admin: t.Any) -> None:

@@ -332,3 +332,41 @@ def cluster_mode_info(cluster: dict[str, t.Any], features: dict[str, dict[str, i
         finalized_features=features,
         controller_id=leader if leader is not None and leader >= 0 else None,
     )
+
+
+WAIT_CONDITIONS = ('brokers', 'replication', 'quorum_leader', 'quorum_healthy', 'voters_caught_up', 'voters')
+
+
+def unmet_wait_conditions(info: dict[str, t.Any], wait_for: dict[str, t.Any]) -> list[str]:
+    """What ``info`` (kafka_info's result) still lacks of ``wait_for``, one readable line each (pure).
+
+    ``wait_for`` keys (a ``None`` or empty value is no condition):
+    ``brokers`` (ids that must be registered), ``replication`` (true: no under-replicated and no
+    offline partition), ``quorum_leader`` (true: the KRaft quorum has a leader), ``quorum_healthy``
+    (true: a leader and every voter caught up), ``voters_caught_up`` (ids that must be caught-up
+    voters), ``voters`` (the voter ids, exactly). An empty list means the conditions all hold.
+    """
+    unmet = []
+    registered = sorted(b['id'] for b in info.get('brokers') or [])
+    missing = sorted(set(wait_for.get('brokers') or []) - set(registered))
+    if missing:
+        unmet.append('brokers %s registered (registered: %s)' % (missing, registered))
+    if wait_for.get('replication'):
+        urp, offline = info.get('under_replicated_partitions', -1), info.get('offline_partitions', -1)
+        if urp != 0 or offline != 0:
+            unmet.append('no under-replicated or offline partition (under-replicated %s, offline %s)' % (urp, offline))
+    quorum = info.get('quorum') or {}
+    voters = quorum.get('voters') or []
+    leader = quorum.get('leader_id', -1)
+    if wait_for.get('quorum_leader') and leader < 0:
+        unmet.append('a quorum leader (none)')
+    if wait_for.get('quorum_healthy') and not quorum.get('healthy'):
+        unmet.append('a healthy quorum (leader %s, voters caught up: %s)'
+                     % (leader, sorted(v['id'] for v in voters if v.get('caught_up'))))
+    caught_up = sorted(v['id'] for v in voters if v.get('caught_up'))
+    behind = sorted(set(wait_for.get('voters_caught_up') or []) - set(caught_up))
+    if behind:
+        unmet.append('voters %s caught up (caught up: %s)' % (behind, caught_up))
+    if wait_for.get('voters') and sorted(wait_for['voters']) != sorted(v['id'] for v in voters):
+        unmet.append('voters exactly %s (voters: %s)' % (sorted(wait_for['voters']), sorted(v['id'] for v in voters)))
+    return unmet

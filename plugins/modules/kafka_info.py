@@ -63,6 +63,51 @@ options:
     type: int
     default: 5000
     version_added: 1.1.0
+  wait_for:
+    description:
+      - Poll the cluster until every condition given here holds, instead of reading it once. One module run
+        keeps one client and reads every O(wait_interval) seconds, which is much cheaper than an C(until) loop
+        around the task (a new module process per read) and sees the cluster change sooner.
+      - A read that fails (a broker that just stopped, no broker up yet) counts as a condition not met yet.
+      - When O(wait_timeout) passes first, the module fails naming every condition still unmet and the last reading.
+      - The result is the reading that met the conditions, plus RV(waited).
+    type: dict
+    version_added: 1.2.0
+    suboptions:
+      brokers:
+        description: These broker ids are registered.
+        type: list
+        elements: int
+      replication:
+        description: No partition is under-replicated or offline.
+        type: bool
+        default: false
+      quorum_leader:
+        description: The KRaft metadata quorum has a leader.
+        type: bool
+        default: false
+      quorum_healthy:
+        description: The KRaft metadata quorum is healthy (RV(quorum.healthy)).
+        type: bool
+        default: false
+      voters_caught_up:
+        description: These node ids are quorum voters and caught up.
+        type: list
+        elements: int
+      voters:
+        description: The quorum voters are exactly these node ids.
+        type: list
+        elements: int
+  wait_timeout:
+    description: Seconds O(wait_for) waits at most.
+    type: int
+    default: 300
+    version_added: 1.2.0
+  wait_interval:
+    description: Seconds between two reads while O(wait_for) waits.
+    type: float
+    default: 1.0
+    version_added: 1.2.0
 extends_documentation_fragment:
   - streamops.kafka.kafka
 attributes:
@@ -90,27 +135,24 @@ EXAMPLES = r'''
   run_once: true
   register: kafka_state
 
-- name: Wait until no partition is under-replicated (rolling restart gate)
+- name: Wait until brokers 1-3 are registered and no partition is under-replicated (rolling restart gate)
   streamops.kafka.kafka_info:
     bootstrap_servers: [kafka1.example.com:9092, kafka2.example.com:9092]
+    wait_for:
+      brokers: [1, 2, 3]
+      replication: true
+    wait_timeout: 300
   delegate_to: localhost
   register: kafka_health
-  until: >-
-    kafka_health.under_replicated_partitions == 0
-    and kafka_health.offline_partitions == 0
-    and kafka_health.broker_count == 3
-  retries: 60
-  delay: 5
 
 - name: Wait until the KRaft metadata quorum has a leader and every voter is caught up
   streamops.kafka.kafka_info:
     bootstrap_servers: [kafka1.example.com:9092]
     topics: []
+    wait_for:
+      quorum_healthy: true
   delegate_to: localhost
   register: kafka_quorum
-  until: kafka_quorum.mode == 'zookeeper' or kafka_quorum.quorum.healthy
-  retries: 60
-  delay: 5
 
 - name: Show the in-sync replicas of one topic
   streamops.kafka.kafka_info:
@@ -309,6 +351,11 @@ topics:
           type: list
           elements: int
           sample: []
+waited:
+  description: With O(wait_for), the seconds the module waited and how many times it read the cluster.
+  returned: when O(wait_for) is set
+  type: dict
+  sample: {seconds: 12.4, reads: 11}
 topic_count:
   description: Number of topics in RV(topics).
   returned: always
@@ -344,6 +391,7 @@ offline_partition_list:
   sample: []
 '''
 
+import time
 import traceback
 import typing as t
 
@@ -351,12 +399,15 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
     call_retrying,
+    check_kafka_library,
+    client_kwargs,
     close_admin,
     connect_admin,
     describe_error,
     kafka,
     kafka_common_argument_spec,
     kafka_errors,
+    open_admin,
 )
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import (
     MODE_KRAFT,
@@ -364,6 +415,7 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health impo
     cluster_mode_info,
     finalized_features,
     shape_quorum,
+    unmet_wait_conditions,
 )
 
 
@@ -420,6 +472,15 @@ def check_lag_options(params: dict[str, t.Any]) -> str | None:
     return None
 
 
+def check_wait_options(params: dict[str, t.Any]) -> str | None:
+    """Why ``wait_timeout``/``wait_interval`` are unusable, ``None`` when they are fine."""
+    if params['wait_timeout'] < 0:
+        return 'wait_timeout must be 0 or more seconds, got %d' % params['wait_timeout']
+    if params['wait_interval'] <= 0:
+        return 'wait_interval must be more than 0 seconds, got %s' % params['wait_interval']
+    return None
+
+
 def kraft_without_quorum_message(servers: str, info: dict[str, t.Any], api_version: str | None) -> str:
     """Failure message for a KRaft cluster whose DescribeQuorum the client cannot send."""
     msg = ('The cluster at %s runs in KRaft mode (metadata.version %s is finalized) but the client cannot send it '
@@ -432,6 +493,57 @@ def kraft_without_quorum_message(servers: str, info: dict[str, t.Any], api_versi
     return msg
 
 
+def read_info(admin: t.Any, requested: list[str] | None, params: dict[str, t.Any],
+              warnings: list[str]) -> dict[str, t.Any]:
+    """kafka_info's result from one read of the cluster; raises what the reads raise."""
+    answers = read_cluster(admin, requested, params['request_timeout_ms'])
+    quorum = None
+    if answers['quorum'] is not None:
+        quorum, error = shape_quorum(answers['quorum'], params['quorum_max_lag'], params['quorum_max_lag_ms'])
+        if error:
+            warnings.append('DescribeQuorum answered %s: the quorum is reported without leader and voters' % error)
+    info = build_cluster_info(answers['cluster'], answers['metadata'], include_internal=params['include_internal'],
+                              requested=requested)
+    info.update(cluster_mode_info(answers['cluster'], answers['features'], quorum))
+    return info
+
+
+def wait_for_conditions(module: AnsibleModule, requested: list[str] | None, servers: str) -> dict[str, t.Any]:
+    """Read the cluster every ``wait_interval`` s with one client until ``wait_for`` holds; fail at the timeout."""
+    params = module.params
+    check_kafka_library(module)
+    try:
+        kwargs = client_kwargs(params)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    started = time.monotonic()
+    deadline = started + params['wait_timeout']
+    admin, info, reads, warnings = None, None, 0, []
+    while True:
+        reads += 1
+        try:
+            if admin is None:
+                admin = open_admin(kwargs)
+            info = read_info(admin, requested, params, warnings)
+            unmet = unmet_wait_conditions(info, params['wait_for'])
+        except Exception as exc:  # pylint: disable=broad-except  # a node just went away: read again
+            close_admin(admin)
+            admin = None
+            unmet = ['a reading of the cluster at %s (%s)' % (servers, describe_error(exc))]
+        if not unmet or time.monotonic() + params['wait_interval'] > deadline:
+            break
+        time.sleep(params['wait_interval'])
+    close_admin(admin)
+    for warning in dict.fromkeys(warnings):
+        module.warn(warning)
+    waited = dict(seconds=round(time.monotonic() - started, 1), reads=reads)
+    if unmet:
+        module.fail_json(msg='After %s s (%d reads) the cluster at %s still lacks: %s'
+                         % (waited['seconds'], reads, servers, '; '.join(unmet)), waited=waited, **(info or {}))
+    info['waited'] = waited
+    return info
+
+
 def main() -> None:
     argument_spec = kafka_common_argument_spec()
     argument_spec.update(
@@ -439,9 +551,19 @@ def main() -> None:
         include_internal=dict(type='bool', default=False),
         quorum_max_lag=dict(type='int', default=10),
         quorum_max_lag_ms=dict(type='int', default=5000),
+        wait_for=dict(type='dict', options=dict(
+            brokers=dict(type='list', elements='int'),
+            replication=dict(type='bool', default=False),
+            quorum_leader=dict(type='bool', default=False),
+            quorum_healthy=dict(type='bool', default=False),
+            voters_caught_up=dict(type='list', elements='int'),
+            voters=dict(type='list', elements='int'),
+        )),
+        wait_timeout=dict(type='int', default=300),
+        wait_interval=dict(type='float', default=1.0),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    problem = check_lag_options(module.params)
+    problem = check_lag_options(module.params) or check_wait_options(module.params)
     if problem:
         module.fail_json(msg=problem)
     requested = module.params['topics']
@@ -449,24 +571,21 @@ def main() -> None:
         requested = list(dict.fromkeys(requested))
     servers = ','.join(module.params['bootstrap_servers'])
 
-    admin = connect_admin(module)
-    try:
-        answers = read_cluster(admin, requested, module.params['request_timeout_ms'])
-    except Exception as exc:  # pylint: disable=broad-except
-        module.fail_json(msg='Cannot read the cluster metadata from %s: %s' % (servers, describe_error(exc)),
-                         exception=traceback.format_exc())
-    finally:
-        close_admin(admin)
-
-    quorum = None
-    if answers['quorum'] is not None:
-        quorum, error = shape_quorum(answers['quorum'], module.params['quorum_max_lag'], module.params['quorum_max_lag_ms'])
-        if error:
-            module.warn('DescribeQuorum answered %s: the quorum is reported without leader and voters' % error)
-    info = build_cluster_info(answers['cluster'], answers['metadata'], include_internal=module.params['include_internal'],
-                              requested=requested)
-    info.update(cluster_mode_info(answers['cluster'], answers['features'], quorum))
-    if info['mode'] == MODE_KRAFT and quorum is None:
+    if module.params['wait_for'] is not None:
+        info = wait_for_conditions(module, requested, servers)
+    else:
+        warnings: list[str] = []
+        admin = connect_admin(module)
+        try:
+            info = read_info(admin, requested, module.params, warnings)
+        except Exception as exc:  # pylint: disable=broad-except
+            module.fail_json(msg='Cannot read the cluster metadata from %s: %s' % (servers, describe_error(exc)),
+                             exception=traceback.format_exc())
+        finally:
+            close_admin(admin)
+        for warning in warnings:
+            module.warn(warning)
+    if info['mode'] == MODE_KRAFT and info['quorum'] is None:
         module.fail_json(msg=kraft_without_quorum_message(servers, info, module.params['api_version']), **info)
     module.exit_json(changed=False, **info)
 

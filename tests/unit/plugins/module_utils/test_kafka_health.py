@@ -330,3 +330,34 @@ def test_cluster_mode_info_kraft_controller_is_the_quorum_leader():
     assert info['quorum'] is quorum
     leaderless, _error = shape(quorum_answer(leader_id=-1))
     assert k.cluster_mode_info(cluster, features, leaderless)['controller_id'] is None
+
+
+WAIT_INFO = {
+    'brokers': [{'id': 2}, {'id': 1}],
+    'under_replicated_partitions': 0,
+    'offline_partitions': 0,
+    'quorum': {'leader_id': 3, 'healthy': False,
+               'voters': [{'id': 3, 'caught_up': True}, {'id': 1, 'caught_up': True}, {'id': 2, 'caught_up': False}]},
+}
+
+
+@pytest.mark.parametrize('wait_for, unmet', [
+    ({}, []),
+    ({'brokers': [1, 2], 'replication': True, 'quorum_leader': True, 'voters_caught_up': [1, 3], 'voters': [1, 2, 3]}, []),
+    ({'brokers': [1, 4, 5]}, ['brokers [4, 5] registered (registered: [1, 2])']),
+    ({'quorum_healthy': True}, ['a healthy quorum (leader 3, voters caught up: [1, 3])']),
+    ({'voters_caught_up': [2, 9]}, ['voters [2, 9] caught up (caught up: [1, 3])']),
+    ({'voters': [1, 3]}, ['voters exactly [1, 3] (voters: [1, 2, 3])']),
+    # empty or unset values are no condition
+    ({'brokers': [], 'replication': False, 'voters': None, 'voters_caught_up': None}, []),
+])
+def test_unmet_wait_conditions(wait_for, unmet):
+    assert k.unmet_wait_conditions(WAIT_INFO, wait_for) == unmet
+
+
+def test_unmet_wait_conditions_of_a_sick_zookeeper_mode_cluster():
+    info = {'brokers': [], 'under_replicated_partitions': 2, 'offline_partitions': 1, 'quorum': None}
+    assert k.unmet_wait_conditions(info, {'brokers': [1], 'replication': True, 'quorum_leader': True}) == [
+        'brokers [1] registered (registered: [])',
+        'no under-replicated or offline partition (under-replicated 2, offline 1)',
+        'a quorum leader (none)']

@@ -298,3 +298,103 @@ def test_negative_lag_options_fail_before_connecting(monkeypatch: pytest.MonkeyP
     assert failed is True
     assert result['msg'] == '%s must be 0 or more, got -1' % option
     assert admin.asked == [] and admin.closed is False  # never connected
+
+
+class ChangingAdmins:
+    """open_admin() of the wait: each call hands out the next admin; a stopped cluster raises."""
+
+    def __init__(self, admins: list[t.Any]) -> None:
+        self.admins = admins
+        self.opened = 0
+
+    def __call__(self, _kwargs: dict[str, t.Any]) -> t.Any:
+        self.opened += 1
+        admin = self.admins.pop(0) if len(self.admins) > 1 else self.admins[0]
+        if isinstance(admin, Exception):
+            raise admin
+        return admin
+
+
+class GrowingAdmin(FakeAdmin):
+    """A cluster where broker 1 registers only from the ``after``-th DescribeCluster on."""
+
+    def __init__(self, after: int, **kwargs: t.Any) -> None:
+        super().__init__(**kwargs)
+        self.after = after
+        self.reads = 0
+
+    def describe_cluster(self) -> dict[str, t.Any]:
+        self.reads += 1
+        answer = super().describe_cluster()
+        if self.reads < self.after:
+            answer['brokers'] = [b for b in answer['brokers'] if b['broker_id'] != 1]
+        return answer
+
+
+def run_wait(monkeypatch: pytest.MonkeyPatch, opener: ChangingAdmins, clock: list[float] | None = None,
+             **args: t.Any) -> tuple[bool, dict[str, t.Any]]:
+    """main() with a wait: a fake clock that moves only when the module sleeps."""
+    clock = [0.0] if clock is None else clock
+    monkeypatch.setattr(module, 'open_admin', opener)
+    monkeypatch.setattr(module, 'connect_admin', lambda _module: pytest.fail('a wait opens its client with open_admin'))
+    monkeypatch.setattr(module.time, 'monotonic', lambda: clock[0])
+    monkeypatch.setattr(module.time, 'sleep', lambda s: clock.__setitem__(0, clock[0] + s))
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda _self, warning: WARNINGS.append(warning))
+    args.setdefault('bootstrap_servers', ['k1:9092'])
+    del WARNINGS[:]
+    return run_main(module, args)
+
+
+def test_wait_for_reads_with_one_client_until_the_conditions_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = GrowingAdmin(after=3)
+    opener = ChangingAdmins([admin])
+    failed, result = run_wait(monkeypatch, opener, topics=['payments'], wait_for={'brokers': [1, 2], 'replication': True})
+    assert failed is False, result
+    assert [b['id'] for b in result['brokers']] == [1, 2]
+    assert result['waited']['reads'] == 3 and opener.opened == 1 and admin.closed is True
+
+
+def test_wait_for_reconnects_after_a_failed_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = FakeAdmin(fail=kafka_errors.KafkaConnectionError('node 2 went away'))
+    opener = ChangingAdmins([kafka_errors.KafkaConnectionError('no broker up yet'), gone, FakeAdmin()])
+    failed, result = run_wait(monkeypatch, opener, topics=['payments'], wait_for={'brokers': [1, 2]},
+                              request_timeout_ms=1)
+    assert failed is False, result
+    assert result['waited']['reads'] == 3 and opener.opened == 3 and gone.closed is True
+
+
+def test_wait_for_fails_at_the_timeout_naming_what_is_unmet(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    failed, result = run_wait(monkeypatch, ChangingAdmins([FakeAdmin()]), wait_for={'brokers': [1, 2, 7], 'replication': True},
+                              wait_timeout=10, wait_interval=1, clock=clock)
+    assert failed is True and clock == [10.0]
+    assert 'still lacks: brokers [7] registered (registered: [1, 2]); no under-replicated or offline partition' in result['msg']
+    assert result['msg'].startswith('After ') and 'k1:9092' in result['msg']
+    assert result['waited'] == {'seconds': 10.0, 'reads': 11} and result['brokers']  # the last reading comes with it
+
+
+def test_wait_for_quorum_conditions(monkeypatch: pytest.MonkeyPatch) -> None:
+    failed, result = run_wait(monkeypatch, ChangingAdmins([FakeAdmin(quorum=quorum_answer())]), topics=[],
+                              wait_for={'quorum_healthy': True, 'voters': [3, 1, 2], 'voters_caught_up': [1, 2, 3]})
+    assert failed is False, result
+    assert result['quorum']['leader_id'] == 3 and result['waited']['reads'] == 1
+
+
+def test_wait_without_kafka_python_fails_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(module, 'check_kafka_library', lambda m: m.fail_json(msg='Failed to import kafka-python'))
+    opener = ChangingAdmins([FakeAdmin()])
+    failed, result = run_wait(monkeypatch, opener, wait_for={'brokers': [1]})
+    assert failed is True and result['msg'] == 'Failed to import kafka-python' and opener.opened == 0
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'wait_timeout': -1}, 'wait_timeout must be 0 or more seconds, got -1'),
+    ({'wait_interval': 0}, 'wait_interval must be more than 0 seconds, got 0.0'),
+])
+def test_bad_wait_options_fail_before_connecting(monkeypatch: pytest.MonkeyPatch, args: dict[str, t.Any],
+                                                 message: str) -> None:
+    opener = ChangingAdmins([FakeAdmin()])
+    failed, result = run_wait(monkeypatch, opener, wait_for={'brokers': [1]}, **args)
+    assert failed is True and result['msg'] == message and opener.opened == 0
