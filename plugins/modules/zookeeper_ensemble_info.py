@@ -56,6 +56,26 @@ options:
       - Servers are probed in parallel.
     type: float
     default: 5
+  wait_until:
+    description:
+      - Probe again every O(wait_interval) seconds until the ensemble is V(healthy), or until every listed server
+        V(serving) (answers as leader, follower, observer or standalone: the wait for one member that has just
+        started), for at most O(wait_timeout) seconds; then fail naming the problems when it is still not so.
+      - One module run does the whole wait, much cheaper than an C(until) loop around the task.
+      - The result is the last probe, plus RV(waited).
+    type: str
+    choices: [healthy, serving]
+    version_added: 1.2.0
+  wait_timeout:
+    description: Seconds O(wait_until) waits at most.
+    type: int
+    default: 300
+    version_added: 1.2.0
+  wait_interval:
+    description: Seconds between two probes while O(wait_until) waits.
+    type: float
+    default: 1.0
+    version_added: 1.2.0
 attributes:
   check_mode:
     support: full
@@ -213,6 +233,11 @@ leader:
   returned: always
   type: str
   sample: 10.0.0.12:2181
+waited:
+  description: With O(wait_until), the seconds the module waited and how many times it probed the servers.
+  returned: when O(wait_until) is set
+  type: dict
+  sample: {seconds: 4.1, reads: 5}
 healthy:
   description:
     - Whether the ensemble is healthy, that is exactly one leader (or a single standalone server
@@ -234,6 +259,7 @@ counts:
   sample: {"leader": 1, "follower": 2, "observer": 0, "standalone": 0, "unreachable": 0, "not_serving": 0}
 '''
 
+import time
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
 
@@ -245,6 +271,8 @@ from ansible_collections.streamops.kafka.plugins.module_utils._zookeeper import 
     parse_address,
     probe,
 )
+
+SERVING_MODES = ('leader', 'follower', 'observer', 'standalone')
 
 
 def probe_all(addresses: list[tuple[str, str, int]], timeout: float) -> list[dict[str, t.Any]]:
@@ -267,6 +295,9 @@ def main() -> None:
             expected_voters=dict(type='int'),
             expected_observers=dict(type='int'),
             timeout=dict(type='float', default=5.0),
+            wait_until=dict(type='str', choices=['healthy', 'serving']),
+            wait_timeout=dict(type='int', default=300),
+            wait_interval=dict(type='float', default=1.0),
         ),
         supports_check_mode=True,
     )
@@ -293,11 +324,25 @@ def main() -> None:
             errors.append('%s must not be negative, got %d' % (name, params[name]))
     if params['timeout'] <= 0:
         errors.append('timeout must be a positive number of seconds, got %s' % params['timeout'])
+    if params['wait_timeout'] < 0:
+        errors.append('wait_timeout must be 0 or more seconds, got %d' % params['wait_timeout'])
+    if params['wait_interval'] <= 0:
+        errors.append('wait_interval must be more than 0 seconds, got %s' % params['wait_interval'])
     if errors:
         module.fail_json(msg='; '.join(errors), changed=False)
 
-    servers = probe_all(addresses, params['timeout'])
-    healthy, leader, problems, counts = evaluate(servers, params['expected_voters'], params['expected_observers'])
+    wait_until = params['wait_until']
+    started = time.monotonic()
+    reads = 0
+    while True:
+        reads += 1
+        servers = probe_all(addresses, params['timeout'])
+        healthy, leader, problems, counts = evaluate(servers, params['expected_voters'], params['expected_observers'])
+        serving = all(server.get('mode') in SERVING_MODES for server in servers)
+        met = healthy if wait_until == 'healthy' else serving
+        if wait_until is None or met or time.monotonic() + params['wait_interval'] > started + params['wait_timeout']:
+            break
+        time.sleep(params['wait_interval'])
     result = dict(
         changed=False,
         servers=servers,
@@ -306,6 +351,12 @@ def main() -> None:
         problems=problems,
         counts=counts,
     )
+    if wait_until is not None:
+        result['waited'] = dict(seconds=round(time.monotonic() - started, 1), reads=reads)
+        if not met:
+            module.fail_json(msg='After %s s (%d probes) the ZooKeeper servers are not %s: %s'
+                             % (result['waited']['seconds'], reads, wait_until,
+                                '; '.join(problems) or 'not every server serves'), **result)
     if not healthy and params['fail_on_unhealthy']:
         module.fail_json(msg='ZooKeeper ensemble is not healthy: %s' % '; '.join(problems), **result)
     module.exit_json(**result)

@@ -211,3 +211,62 @@ def test_servers_required(run: Run) -> None:
     failed, result = run({}, {})
     assert failed is True
     assert 'servers' in result['msg']
+
+
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """time.monotonic/sleep of the module: the clock moves only when the module sleeps."""
+    clock = [0.0]
+    monkeypatch.setattr(module.time, 'monotonic', lambda: clock[0])
+    monkeypatch.setattr(module.time, 'sleep', lambda s: clock.__setitem__(0, clock[0] + s))
+    return clock
+
+
+class Election(dict):
+    """Answers per address that change: each address's list is consumed one probe at a time (the last stays)."""
+
+    def __getitem__(self, key: str) -> t.Any:
+        answers = dict.__getitem__(self, key)
+        return answers.pop(0) if len(answers) > 1 else answers[0]
+
+
+def test_wait_until_healthy_probes_until_the_election_is_over(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = fake_clock(monkeypatch)
+    failed, result = run({'servers': SERVERS, 'wait_until': 'healthy', 'wait_interval': 0.5},
+                         Election({'10.0.0.1:2181': [NOT_SERVING, NOT_SERVING, FOLLOWER],
+                                   '10.0.0.2:2181': [UNREACHABLE, LEADER], '10.0.0.3:2181': [FOLLOWER]}))
+    assert failed is False, result
+    assert result['healthy'] is True and result['leader'] == '10.0.0.2:2181'
+    assert result['waited'] == {'seconds': 1.0, 'reads': 3} and clock == [1.0] and len(run.probed) == 9
+
+
+def test_wait_until_serving_is_met_by_a_follower_alone(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_clock(monkeypatch)
+    failed, result = run({'servers': ['10.0.0.1:2181'], 'wait_until': 'serving', 'fail_on_unhealthy': False},
+                         Election({'10.0.0.1:2181': [UNREACHABLE, FOLLOWER]}))
+    assert failed is False, result
+    assert result['servers'][0]['mode'] == 'follower' and result['waited']['reads'] == 2
+
+
+def test_wait_until_fails_at_the_timeout_naming_the_problems(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = fake_clock(monkeypatch)
+    failed, result = run({'servers': SERVERS, 'wait_until': 'healthy', 'wait_timeout': 5, 'fail_on_unhealthy': False},
+                         {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': LEADER, '10.0.0.3:2181': UNREACHABLE})
+    assert failed is True
+    assert result['msg'] == ('After 5.0 s (6 probes) the ZooKeeper servers are not healthy: '
+                             '10.0.0.3:2181: unreachable (connection refused)')
+    assert clock == [5.0] and result['waited'] == {'seconds': 5.0, 'reads': 6} and result['healthy'] is False
+
+
+def test_without_wait_until_one_probe(run: Run) -> None:
+    failed, result = run({'servers': SERVERS, 'fail_on_unhealthy': False},
+                         {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': LEADER, '10.0.0.3:2181': UNREACHABLE})
+    assert failed is False and 'waited' not in result and len(run.probed) == 3
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'wait_timeout': -1}, 'wait_timeout must be 0 or more seconds, got -1'),
+    ({'wait_interval': 0}, 'wait_interval must be more than 0 seconds, got 0.0'),
+])
+def test_bad_wait_options_fail_before_probing(run: Run, args: dict[str, t.Any], message: str) -> None:
+    failed, result = run({'servers': SERVERS, 'wait_until': 'healthy', **args}, {})
+    assert failed is True and result['msg'] == message and run.probed == []
