@@ -59,7 +59,7 @@ options:
   wait_until:
     description:
       - Probe again every O(wait_interval) seconds until the ensemble is V(healthy), or until every listed server
-        V(serving) (answers as leader, follower, observer or standalone: the wait for one member that has just
+        V(serving) (answers as leader, follower, observer or standalone; the wait for one member that has just
         started), for at most O(wait_timeout) seconds; then fail naming the problems when it is still not so.
       - One module run does the whole wait, much cheaper than an C(until) loop around the task.
       - The result is the last probe, plus RV(waited).
