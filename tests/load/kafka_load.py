@@ -31,11 +31,15 @@ Files in the state directory:
     acked.log      one line per acknowledged record: ``seq partition offset send_ms ack_ms``
     failed.log     one line per failed send: ``seq send_ms fail_ms error``
     metadata.log   one line per metadata poll: ``ts_ms ok`` / ``ts_ms offline 0,2`` / ``ts_ms error X``
+    controller.log one line each time the poll sees a new active controller: ``monotonic_us id``
+                   (CLOCK_MONOTONIC, the clock systemd's ``*TimestampMonotonic`` use: a test
+                   matches it against when each broker stopped and started)
     producer.json  summary written when the producer exits (status ok or error)
     stop           created by ``stop``; the producer also stops on SIGTERM
 
 The accounting (lost/duplicates, stalls, offline intervals) is done by pure functions
-(``account``, ``longest_stall``, ``merge_intervals``, ``offline_intervals``) that unit tests import.
+(``account``, ``longest_stall``, ``merge_intervals``, ``offline_intervals``, ``controller_changes``)
+that unit tests import.
 """
 
 from __future__ import annotations
@@ -128,6 +132,19 @@ def parse_samples(lines: Iterable[str]) -> list[Sample]:
             partitions = tuple(sorted(int(p) for p in parts[2].split(",") if p))
         if parts[1] in ("ok", "offline", "error"):
             out.append(Sample(ts, parts[1], partitions))
+    return out
+
+
+def controller_changes(lines: Iterable[str]) -> list[dict[str, int]]:
+    """controller.log -> [{"us": monotonic microseconds, "id": controller id}], one entry per change."""
+    out: list[dict[str, int]] = []
+    for line in lines:
+        try:
+            us, cid = (int(x) for x in line.split())
+        except ValueError:
+            continue
+        if not out or out[-1]["id"] != cid:
+            out.append({"us": us, "id": cid})
     return out
 
 
@@ -455,17 +472,24 @@ class Recorder:
 
 def poll_metadata(state: State, bootstrap: list[str], topic: str, interval: float,
                   stop: threading.Event) -> None:
-    """Every ``interval`` seconds: one metadata.log line (ok / offline P,P / error X)."""
+    """Every ``interval`` seconds: one metadata.log line (ok / offline P,P / error X), and a
+    controller.log line when the active controller differs from the last one seen."""
     from kafka import KafkaAdminClient  # pylint: disable=import-outside-toplevel
 
     admin = None
-    with state.path("metadata.log").open("a", buffering=1, encoding="ascii") as out:
+    controller = None
+    with state.path("metadata.log").open("a", buffering=1, encoding="ascii") as out, \
+            state.path("controller.log").open("a", buffering=1, encoding="ascii") as controllers:
         while not stop.is_set():
             tick = time.monotonic()
             try:
                 if admin is None:
                     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="streamops-load-meta",
                                              request_timeout_ms=5000)
+                seen = admin.describe_cluster().get("controller_id")
+                if seen is not None and seen >= 0 and seen != controller:
+                    controller = seen
+                    controllers.write("%d %d\n" % (time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000, seen))
                 meta = [t for t in admin.describe_topics([topic]) if t.get("name") == topic]
                 if not meta or meta[0].get("error_code", 0):
                     out.write("%d error topic-%s\n" % (now_ms(), meta[0].get("error_code") if meta else "missing"))
@@ -719,6 +743,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                        parse_samples(state.lines("metadata.log")), run, state.read_json("producer.json"), log_start)
     report["log_start_offsets"] = log_start
     report["end_offsets"] = end
+    report["controller_changes"] = controller_changes(state.lines("controller.log"))
     problems = verdict(report, args.max_offline_ms, args.max_duplicates, args.min_acked)
     report["ok"] = not problems
     report["problems"] = problems

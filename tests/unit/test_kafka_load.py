@@ -235,3 +235,10 @@ def test_verdict(changes, expected):
 def test_verdict_thresholds_are_optional():
     report = {"lost": 0, "lost_seqs": [], "acked": 10, "duplicates": 7, "offline_ms_total": 10 ** 6}
     assert not kafka_load.verdict(report)
+
+
+def test_controller_changes_keeps_each_change_once_and_skips_torn_lines():
+    lines = ["100 1", "200 1", "torn", "300 2", "350", "400 2", "500 1"]
+    assert kafka_load.controller_changes(lines) == [
+        {"us": 100, "id": 1}, {"us": 300, "id": 2}, {"us": 500, "id": 1}]
+    assert kafka_load.controller_changes([]) == []
