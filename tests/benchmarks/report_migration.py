@@ -32,7 +32,9 @@ def main() -> int:
         elif run["rc"] == 0:
             result += ", changed nothing"
         print("  %-58s %8.1f  %s" % (run["name"][:58], run["seconds"], result))
-    print("  %-34s %8s %5s %5s %12s %11s" % ("under load (acks=all, 100/s)", "acked", "lost", "dupl", "stall max ms", "offline ms"))
+    rates = sorted({str(load["report"].get("rate")) for load in side["loads"]})
+    print("  %-34s %8s %5s %5s %12s %11s" % ("under load (acks=all, %s/s)" % "/".join(rates), "acked", "lost", "dupl",
+                                              "stall max ms", "offline ms"))
     for load in side["loads"]:
         report = load["report"]
         figures = (load["name"], report["acked"], report["lost"], report["duplicates"], report["longest_stall_ms"],
