@@ -98,18 +98,9 @@ options:
         description: The quorum voters are exactly these node ids.
         type: list
         elements: int
-  wait_timeout:
-    description: Seconds O(wait_for) waits at most.
-    type: int
-    default: 300
-    version_added: 1.2.0
-  wait_interval:
-    description: Seconds between two reads while O(wait_for) waits.
-    type: float
-    default: 1.0
-    version_added: 1.2.0
 extends_documentation_fragment:
   - streamops.kafka.kafka
+  - streamops.kafka.wait
 attributes:
   check_mode:
     support: full
@@ -417,6 +408,7 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health impo
     shape_quorum,
     unmet_wait_conditions,
 )
+from ansible_collections.streamops.kafka.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_option_problems
 
 
 class QuorumUnreadable(Exception):
@@ -469,15 +461,6 @@ def check_lag_options(params: dict[str, t.Any]) -> str | None:
     for name in ('quorum_max_lag', 'quorum_max_lag_ms'):
         if params[name] < 0:
             return '%s must be 0 or more, got %d' % (name, params[name])
-    return None
-
-
-def check_wait_options(params: dict[str, t.Any]) -> str | None:
-    """Why ``wait_timeout``/``wait_interval`` are unusable, ``None`` when they are fine."""
-    if params['wait_timeout'] < 0:
-        return 'wait_timeout must be 0 or more seconds, got %d' % params['wait_timeout']
-    if params['wait_interval'] <= 0:
-        return 'wait_interval must be more than 0 seconds, got %s' % params['wait_interval']
     return None
 
 
@@ -559,11 +542,10 @@ def main() -> None:
             voters_caught_up=dict(type='list', elements='int'),
             voters=dict(type='list', elements='int'),
         )),
-        wait_timeout=dict(type='int', default=300),
-        wait_interval=dict(type='float', default=1.0),
+        **WAIT_ARGUMENT_SPEC
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    problem = check_lag_options(module.params) or check_wait_options(module.params)
+    problem = check_lag_options(module.params) or '; '.join(wait_option_problems(module.params))
     if problem:
         module.fail_json(msg=problem)
     requested = module.params['topics']

@@ -282,6 +282,7 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_topic impor
     snapshot_from_cluster,
     topic_specs_from_params,
 )
+from ansible_collections.streamops.kafka.plugins.module_utils._wait import wait_option_problems
 
 UNKNOWN_TOPIC_OR_PARTITION = 3
 
@@ -511,8 +512,9 @@ def main() -> None:
         required_one_of=[('name', 'topics')],
         supports_check_mode=True,
     )
-    if module.params['wait_timeout'] < 0:
-        module.fail_json(msg='wait_timeout must be 0 or more seconds, got %d' % module.params['wait_timeout'])
+    problems = wait_option_problems(module.params)
+    if problems:
+        module.fail_json(msg='; '.join(problems))
 
     specs = topic_specs_from_params(module.params)
     admin = connect_admin(module)

@@ -66,16 +66,8 @@ options:
     type: str
     choices: [healthy, serving]
     version_added: 1.2.0
-  wait_timeout:
-    description: Seconds O(wait_until) waits at most.
-    type: int
-    default: 300
-    version_added: 1.2.0
-  wait_interval:
-    description: Seconds between two probes while O(wait_until) waits.
-    type: float
-    default: 1.0
-    version_added: 1.2.0
+extends_documentation_fragment:
+  - streamops.kafka.wait
 attributes:
   check_mode:
     support: full
@@ -271,6 +263,7 @@ from ansible_collections.streamops.kafka.plugins.module_utils._zookeeper import 
     parse_address,
     probe,
 )
+from ansible_collections.streamops.kafka.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_option_problems
 
 SERVING_MODES = ('leader', 'follower', 'observer', 'standalone')
 
@@ -296,8 +289,7 @@ def main() -> None:
             expected_observers=dict(type='int'),
             timeout=dict(type='float', default=5.0),
             wait_until=dict(type='str', choices=['healthy', 'serving']),
-            wait_timeout=dict(type='int', default=300),
-            wait_interval=dict(type='float', default=1.0),
+            **WAIT_ARGUMENT_SPEC
         ),
         supports_check_mode=True,
     )
@@ -324,10 +316,7 @@ def main() -> None:
             errors.append('%s must not be negative, got %d' % (name, params[name]))
     if params['timeout'] <= 0:
         errors.append('timeout must be a positive number of seconds, got %s' % params['timeout'])
-    if params['wait_timeout'] < 0:
-        errors.append('wait_timeout must be 0 or more seconds, got %d' % params['wait_timeout'])
-    if params['wait_interval'] <= 0:
-        errors.append('wait_interval must be more than 0 seconds, got %s' % params['wait_interval'])
+    errors.extend(wait_option_problems(params))
     if errors:
         module.fail_json(msg='; '.join(errors), changed=False)
 

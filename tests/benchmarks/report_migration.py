@@ -33,8 +33,8 @@ def main() -> int:
             result += ", changed nothing"
         print("  %-58s %8.1f  %s" % (run["name"][:58], run["seconds"], result))
     rates = sorted({str(load["report"].get("rate")) for load in side["loads"]})
-    print("  %-34s %8s %5s %5s %12s %11s" % ("under load (acks=all, %s/s)" % "/".join(rates), "acked", "lost", "dupl",
-                                              "stall max ms", "offline ms"))
+    header = ("under load (acks=all, %s/s)" % "/".join(rates), "acked", "lost", "dupl", "stall max ms", "offline ms")
+    print("  %-34s %8s %5s %5s %12s %11s" % header)
     for load in side["loads"]:
         report = load["report"]
         figures = (load["name"], report["acked"], report["lost"], report["duplicates"], report["longest_stall_ms"],
