@@ -5,8 +5,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
 export STREAMOPS_CACHE="${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}"
-export STAGE_SUMMARY=$PWD/.build/stages.txt
-mkdir -p .build && : > "$STAGE_SUMMARY"
+export STAGE_SUMMARY=$PWD/.build/stages.txt CPU_PROBE_LOG=$PWD/.build/cpu-probe.log
+mkdir -p .build && : > "$STAGE_SUMMARY" && : > "$CPU_PROBE_LOG"
+# the machine's speed through the run (scripts/cpu-probe.sh; each stage line shows its median)
+scripts/cpu-probe.sh 60 >/dev/null 2>&1 & probe_pid=$!
+trap 'kill "$probe_pid" 2>/dev/null' EXIT
 failed=0
 stage() { scripts/stage.sh "$@" || failed=1; }
 total_start=$(date +%s)
@@ -30,5 +33,6 @@ secs=$(( $(date +%s) - total_start ))
 echo
 echo "===== stage timings"
 cat "$STAGE_SUMMARY"
-printf '%-28s %-14s %5ds\n' total "$([[ $failed -eq 0 ]] && echo ok || echo FAILED)" "$secs"
+probe=$(sort -k2n "$CPU_PROBE_LOG" | awk '{ v[NR] = $2 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+printf '%-28s %-14s %5ds   cpu probe %5s ms (median of the run)\n' total "$([[ $failed -eq 0 ]] && echo ok || echo FAILED)" "$secs" "$probe"
 exit $failed

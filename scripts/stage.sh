@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # stage.sh NAME CMD...: run one test stage, print and record how long it took.
-# The summary file ($STAGE_SUMMARY, default .build/stages.txt) collects one line per stage.
+# The summary file ($STAGE_SUMMARY, default .build/stages.txt) collects one line per stage, with
+# the machine's speed during it when scripts/cpu-probe.sh runs (median CPU ms of its fixed work
+# over the stage, from $CPU_PROBE_LOG; "-" without a sample).
 set -uo pipefail
 name=$1; shift
 summary=${STAGE_SUMMARY:-.build/stages.txt}
@@ -11,6 +13,9 @@ start=$(date +%s)
 rc=$?
 secs=$(( $(date +%s) - start ))
 status=$([[ $rc -eq 0 ]] && echo ok || echo "FAILED(rc=$rc)")
-printf '===== stage %s: %s in %dm%02ds\n' "$name" "$status" $((secs / 60)) $((secs % 60))
-printf '%-28s %-14s %5ds\n' "$name" "$status" "$secs" >> "$summary"
+end=$(date +%s)
+probe=$(awk -v s="$start" -v e="$end" '$1 >= s && $1 <= e { print $2 }' "${CPU_PROBE_LOG:-.build/cpu-probe.log}" 2>/dev/null \
+        | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+printf '===== stage %s: %s in %dm%02ds (cpu probe %s ms)\n' "$name" "$status" $((secs / 60)) $((secs % 60)) "$probe"
+printf '%-28s %-14s %5ds   cpu probe %5s ms\n' "$name" "$status" "$secs" "$probe" >> "$summary"
 exit $rc
