@@ -96,10 +96,10 @@ def test_rolling_restart_under_load_loses_nothing(kafka_cluster: KafkaCluster, t
     started = load("start", "--bootstrap", kc.bootstrap_servers, "--topic", topic, "--state-dir", str(state),
                    "--rate", "100", "--partitions", "3", "--replication-factor", "3", "--min-insync", "2")
     assert started.returncode == 0, started.stderr
-    info = json.loads(started.stdout)
-    assert info["created"] is True and info["partitions"] == 3 and info["replication_factor"] == 3
-    assert (state / "ready").exists()
-    try:
+    try:  # from here on the producer runs: stopped whatever fails
+        info = json.loads(started.stdout)
+        assert info["created"] is True and info["partitions"] == 3 and info["replication_factor"] == 3
+        assert (state / "ready").exists()
         wait_full_isr(kc, topic)
         restarted_at = []
         for i in range(kc.n):

@@ -390,6 +390,9 @@ def ensure_topic(bootstrap: list[str], topic: str, partitions: int, rf: int, min
 
     deadline = time.monotonic() + timeout_s
     last: Exception | None = None
+    # Whether the topic was missing when first listed: a create whose answer is lost (a timeout,
+    # a broker that just went away) may have created it, and the retry then finds it there.
+    missing: bool | None = None
     while time.monotonic() < deadline:
         try:
             left_ms = max(1000, int((deadline - time.monotonic()) * 1000))
@@ -403,18 +406,19 @@ def ensure_topic(bootstrap: list[str], topic: str, partitions: int, rf: int, min
             time.sleep(1)
             continue
         try:
-            created = False
-            if topic not in admin.list_topics():
+            exists = topic in admin.list_topics()
+            if missing is None:
+                missing = not exists
+            if not exists:
                 try:
                     admin.create_topics({topic: {"num_partitions": partitions, "replication_factor": rf,
                                                  "configs": {"min.insync.replicas": str(min_insync)}}})
-                    created = True
                 except TopicAlreadyExistsError:
                     pass
             admin.wait_for_topics([topic], timeout_ms=max(1000, int((deadline - time.monotonic()) * 1000)))
             meta = [t for t in admin.describe_topics([topic]) if t.get("name") == topic][0]
             parts = meta["partitions"]
-            return {"created": created, "partitions": len(parts),
+            return {"created": bool(missing), "partitions": len(parts),
                     "replication_factor": min(len(p.get("replica_nodes") or []) for p in parts)}
         except Exception as e:  # pylint: disable=broad-except  # metadata not settled yet: retried
             last = e
