@@ -663,8 +663,12 @@ def cmd_stop(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.timeout
     while pid_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    if pid_alive(pid):
-        print("error: producer %d still running after %.0fs" % (pid, args.timeout), file=sys.stderr)
+    if pid_alive(pid):  # stuck (e.g. waiting on a cluster that is gone): killed, never left behind
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        print("error: producer %d still running after %.0fs: killed" % (pid, args.timeout), file=sys.stderr)
         return 1
     summary = state.read_json("producer.json")
     if summary is None:

@@ -242,3 +242,20 @@ def test_controller_changes_keeps_each_change_once_and_skips_torn_lines():
     assert kafka_load.controller_changes(lines) == [
         {"us": 100, "id": 1}, {"us": 300, "id": 2}, {"us": 500, "id": 1}]
     assert kafka_load.controller_changes([]) == []
+
+
+def test_stop_kills_a_producer_that_ignores_the_stop(tmp_path):
+    """A producer stuck past --timeout is killed (never left running) and stop fails."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+    stuck = subprocess.Popen([sys.executable, "-c", "import signal, time\n"
+                              "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('ready', flush=True)\ntime.sleep(60)"],
+                             stdout=subprocess.PIPE)
+    try:
+        assert stuck.stdout.readline().strip() == b"ready"  # SIGTERM is ignored from here on
+        (tmp_path / "producer.pid").write_text("%d\n" % stuck.pid)
+        assert kafka_load.main(["stop", "--state-dir", str(tmp_path), "--timeout", "0.5"]) == 1
+        assert stuck.wait(timeout=10) == -9
+        assert (tmp_path / "stop").exists()
+    finally:
+        if stuck.poll() is None:
+            stuck.kill()
