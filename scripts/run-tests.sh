@@ -33,6 +33,6 @@ secs=$(( $(date +%s) - total_start ))
 echo
 echo "===== stage timings"
 cat "$STAGE_SUMMARY"
-probe=$(sort -k2n "$CPU_PROBE_LOG" | awk '{ v[NR] = $2 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+probe=$(scripts/cpu-probe.sh median)
 printf '%-28s %-14s %5ds   cpu probe %5s ms (median of the run)\n' total "$([[ $failed -eq 0 ]] && echo ok || echo FAILED)" "$secs" "$probe"
 exit $failed

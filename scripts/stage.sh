@@ -11,11 +11,10 @@ printf '\n===== stage %s: %s\n' "$name" "$*"
 start=$(date +%s)
 "$@"
 rc=$?
-secs=$(( $(date +%s) - start ))
-status=$([[ $rc -eq 0 ]] && echo ok || echo "FAILED(rc=$rc)")
 end=$(date +%s)
-probe=$(awk -v s="$start" -v e="$end" '$1 >= s && $1 <= e { print $2 }' "${CPU_PROBE_LOG:-.build/cpu-probe.log}" 2>/dev/null \
-        | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+secs=$(( end - start ))
+status=$([[ $rc -eq 0 ]] && echo ok || echo "FAILED(rc=$rc)")
+probe=$("$(dirname "$0")/cpu-probe.sh" median "$start" "$end")
 printf '===== stage %s: %s in %dm%02ds (cpu probe %s ms)\n' "$name" "$status" $((secs / 60)) $((secs % 60)) "$probe"
 printf '%-28s %-14s %5ds   cpu probe %5s ms\n' "$name" "$status" "$secs" "$probe" >> "$summary"
 exit $rc

@@ -33,7 +33,8 @@ Files in the state directory:
     metadata.log   one line per metadata poll: ``ts_ms ok`` / ``ts_ms offline 0,2`` / ``ts_ms error X``
     controller.log one line each time the poll sees a new active controller: ``monotonic_us id``
                    (CLOCK_MONOTONIC, the clock systemd's ``*TimestampMonotonic`` use: a test
-                   matches it against when each broker stopped and started)
+                   matches it against when each broker stopped and started). Meaningful in
+                   ZooKeeper mode only: KRaft brokers report a random live broker there.
     producer.json  summary written when the producer exits (status ok or error)
     stop           created by ``stop``; the producer also stops on SIGTERM
 
