@@ -4,7 +4,16 @@
 # the cached build),
 # and the collection link that puts this checkout on the Ansible collections path.
 # Idempotent and cached: a second run does no network work.
+#   scripts/bootstrap.sh             everything
+#   scripts/bootstrap.sh --packages  the Debian packages only (run-tests.sh builds the base image
+#                                    and the mirror while the Python toolchain installs)
 set -euo pipefail
+packages_only=false
+case "${1:-}" in
+  "") ;;
+  --packages) packages_only=true ;;
+  *) echo "bootstrap: unknown argument '$1' (usage: bootstrap.sh [--packages])" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -23,6 +32,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if $packages_only; then
+  echo "bootstrap: Debian packages ok"
+  exit 0
 fi
 
 # --- Python toolchain ------------------------------------------------------------------

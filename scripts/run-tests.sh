@@ -14,14 +14,36 @@ failed=0
 stage() { scripts/stage.sh "$@" || failed=1; }
 total_start=$(date +%s)
 
-scripts/stage.sh bootstrap scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
+# background_stage NAME CMD...: a stage run beside the next ones, its output kept in
+# .build/stage-NAME.log and shown by wait_stages.
+background_pids=() background_names=()
+background_stage() {
+  local name=$1; shift
+  scripts/stage.sh "$name" "$@" > ".build/stage-$name.log" 2>&1 &
+  background_pids+=("$!") background_names+=("$name")
+}
+wait_stages() {
+  local i
+  for i in "${!background_pids[@]}"; do
+    wait "${background_pids[$i]}" || failed=1
+    cat ".build/stage-${background_names[$i]}.log"
+  done
+  background_pids=() background_names=()
+}
+
+scripts/stage.sh packages scripts/bootstrap.sh --packages || { echo "bootstrap (Debian packages) failed"; exit 1; }
 stage docker-up scripts/docker-up.sh
-stage image scripts/build-image.sh
-stage mirror scripts/build-mirror.sh
-stage mirror-serve scripts/mirror.sh start
+# On a clean machine the base image (debootstrap), the mirror (Maven Central) and the Python
+# toolchain (PyPI) are each minutes of mostly network and package work: they build at the same
+# time, and lint, sanity and unit (which need neither image nor mirror) run while the first two finish.
+background_stage image scripts/build-image.sh
+background_stage mirror scripts/build-mirror.sh
+scripts/stage.sh bootstrap scripts/bootstrap.sh || { echo "bootstrap failed"; wait_stages; exit 1; }
 stage lint make --no-print-directory lint
 stage sanity make --no-print-directory sanity
 stage unit make --no-print-directory unit
+wait_stages
+stage mirror-serve scripts/mirror.sh start
 stage integration make --no-print-directory integration
 # molecule/_shared: the platform and tasks every scenario uses (not a scenario).
 NOT_IN_TEST='^_'
