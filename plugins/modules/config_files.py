@@ -1,0 +1,326 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, streamops.kafka contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Also available under the GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt
+# or https://www.gnu.org/licenses/gpl-3.0.txt), as Ansible content customarily is.
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: config_files
+short_description: Write several configuration files in one module run, each only when its content or attributes differ
+version_added: 1.3.0
+description:
+  - Writes each file of O(files) with its content, owner, group and mode, in one run of the module on the
+    host. The roles of this collection render their templates on the control node with the
+    C(ansible.builtin.template) lookup and hand the results to this module.
+  - A file is replaced only when its content differs, atomically (a temporary file in the same directory,
+    given its owner, group and mode, then renamed over the old one), so a service never reads half a file.
+    Owner, group and mode are corrected in place when only they differ.
+  - The same work as one M(ansible.builtin.template) task per file, which runs two modules on the host
+    per file even when nothing changes (C(stat), then C(file)); this module runs once for all of them.
+  - Every file is checked before any is written. A file that cannot be written (its directory missing,
+    an unknown owner or group, a bad mode, a directory in its place) fails the task naming the file
+    and the value, with no file of the list changed.
+author:
+  - streamops engineering (@streamops)
+options:
+  files:
+    description: The files to write.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      dest:
+        description:
+          - Absolute path of the file. Its directory must exist. A symlink is followed (its target is written).
+          - Each O(files[].dest) may appear once.
+        type: path
+        required: true
+      content:
+        description: The whole content of the file (UTF-8).
+        type: str
+        required: true
+      owner:
+        description: Owner of the file. Without it a new file is owned by the user the module runs as and an existing file keeps its owner.
+        type: str
+      group:
+        description: Group of the file. Without it a new file gets the user's group and an existing file keeps its group.
+        type: str
+      mode:
+        description:
+          - Permissions as a quoted octal string, for example V('0640'), or in symbolic form, for example V(u=rw,g=r,o=).
+          - Without it a new file gets C(0666) minus the umask and an existing file keeps its mode.
+        type: raw
+      diff:
+        description:
+          - Whether C(--diff) shows this file's old and new content. V(false) shows only that it changed
+            (for files whose content must not appear in output).
+        type: bool
+        default: true
+attributes:
+  check_mode:
+    support: full
+    description: Reports which files would change, and how with C(--diff), without writing.
+  diff_mode:
+    support: full
+    description: Shows each changed file's old and new content (unless O(files[].diff=false)) and changed owner, group or mode.
+notes:
+  - Handlers notified by the task run when any of the files changed; RV(changed_files) says which.
+seealso:
+  - module: ansible.builtin.template
+  - module: ansible.builtin.copy
+'''
+
+EXAMPLES = r'''
+- name: Write server.properties, the logging configuration and the systemd unit
+  streamops.kafka.config_files:
+    files:
+      - dest: /etc/kafka/server.properties
+        content: "{{ lookup('ansible.builtin.template', 'server.properties.j2') }}"
+        owner: root
+        group: kafka
+        mode: "0640"
+      - dest: /etc/systemd/system/kafka.service
+        content: "{{ lookup('ansible.builtin.template', 'kafka.service.j2') }}"
+        owner: root
+        group: root
+        mode: "0644"
+  register: kafka_files
+  notify: kafka config changed
+
+- name: Reload systemd when the unit changed
+  ansible.builtin.systemd_service:
+    daemon_reload: true
+  when: "'/etc/systemd/system/kafka.service' in kafka_files.changed_files"
+'''
+
+RETURN = r'''
+changed_files:
+  description: The O(files[].dest) of the files that changed (content, owner, group or mode), in the order given.
+  returned: always
+  type: list
+  elements: str
+  sample: [/etc/kafka/server.properties]
+files:
+  description: One entry per file, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    dest:
+      description: The path as given.
+      type: str
+      sample: /etc/kafka/server.properties
+    changed:
+      description: Whether the file changed (or would, in check mode).
+      type: bool
+      sample: true
+    content_changed:
+      description: Whether the content changed (a new file counts as changed content).
+      type: bool
+      sample: true
+    created:
+      description: Whether the file did not exist before.
+      type: bool
+      sample: false
+  sample:
+    - {dest: /etc/kafka/server.properties, changed: true, content_changed: true, created: false}
+'''
+
+import grp
+import os
+import pwd
+import stat
+import tempfile
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
+
+_ARGUMENT_SPEC = dict(
+    files=dict(type='list', elements='dict', required=True, options=dict(
+        dest=dict(type='path', required=True),
+        content=dict(type='str', required=True),
+        owner=dict(type='str'),
+        group=dict(type='str'),
+        mode=dict(type='raw'),
+        diff=dict(type='bool', default=True),
+    )),
+)
+
+
+def file_problems(files: list[dict[str, t.Any]]) -> list[str]:
+    """What makes the request unusable before any file is looked at: relative or repeated paths, a mode given as a number."""
+    problems = []
+    seen: set[str] = set()
+    for f in files:
+        dest = f['dest']
+        if not os.path.isabs(dest):
+            problems.append("dest '%s' is not an absolute path" % dest)
+        if dest in seen:
+            problems.append("dest '%s' is listed more than once" % dest)
+        seen.add(dest)
+        mode = f.get('mode')
+        if mode is not None and not isinstance(mode, str):
+            problems.append("%s: mode %r must be a quoted string such as '0640' (a YAML number is read as decimal)" % (dest, mode))
+    return problems
+
+
+def _uid(owner: str | None) -> int | None:
+    if owner is None:
+        return None
+    if owner.isdigit():
+        return int(owner)
+    return pwd.getpwnam(owner).pw_uid
+
+
+def _gid(group: str | None) -> int | None:
+    if group is None:
+        return None
+    if group.isdigit():
+        return int(group)
+    return grp.getgrnam(group).gr_gid
+
+
+def _look(module: AnsibleModule, f: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The file's current state and what would change, or fail naming the file and the value."""
+    dest = f['dest']
+    path = os.path.realpath(dest)
+    b_path = to_bytes(path, errors='surrogate_or_strict')
+    data = to_bytes(f['content'], errors='surrogate_or_strict')
+    if not os.path.isdir(os.path.dirname(b_path)):
+        module.fail_json(msg="%s: directory %s does not exist" % (dest, os.path.dirname(path)))
+    try:
+        uid, gid = _uid(f['owner']), _gid(f['group'])
+    except KeyError:
+        module.fail_json(msg="%s: owner '%s' or group '%s' does not exist on this host" % (dest, f['owner'], f['group']))
+    st = None
+    before = b''
+    if os.path.lexists(b_path):
+        st = os.stat(b_path)
+        if not stat.S_ISREG(st.st_mode):
+            module.fail_json(msg="%s: %s exists and is not a regular file" % (dest, path))
+        with open(b_path, 'rb') as fh:
+            before = fh.read()
+    if f['mode'] is not None:
+        try:
+            if f['mode'].isdigit():
+                mode = int(f['mode'], 8)
+            else:  # symbolic: applied to the current mode (a new file's: none)
+                mode = module._symbolic_mode_to_octal(st if st is not None else os.stat_result((0,) * 10), f['mode'])
+        except Exception as exc:  # noqa: BLE001 - the helper raises several kinds for a bad mode
+            module.fail_json(msg="%s: mode '%s' is not a valid octal or symbolic mode: %s" % (dest, f['mode'], to_native(exc)))
+        if mode < 0 or mode > 0o7777:
+            module.fail_json(msg="%s: mode '%s' is out of range" % (dest, f['mode']))
+    else:
+        mode = None
+    return dict(path=path, data=data, before=before, stat=st, uid=uid, gid=gid, mode=mode)
+
+
+def _changes(look: dict[str, t.Any]) -> dict[str, t.Any]:
+    st = look['stat']
+    if st is None:
+        return dict(created=True, content=True, owner=look['uid'] is not None, group=look['gid'] is not None, mode=look['mode'] is not None)
+    return dict(
+        created=False,
+        content=look['before'] != look['data'],
+        owner=look['uid'] is not None and st.st_uid != look['uid'],
+        group=look['gid'] is not None and st.st_gid != look['gid'],
+        mode=look['mode'] is not None and stat.S_IMODE(st.st_mode) != look['mode'],
+    )
+
+
+def _write(look: dict[str, t.Any]) -> None:
+    """Replace the content atomically: a temporary file in the same directory gets the attributes, then is renamed."""
+    path, st = look['path'], look['stat']
+    uid = look['uid'] if look['uid'] is not None else (st.st_uid if st else os.geteuid())
+    gid = look['gid'] if look['gid'] is not None else (st.st_gid if st else os.getegid())
+    if look['mode'] is not None:
+        mode = look['mode']
+    elif st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, 'wb') as fh:
+            if (uid, gid) != (os.geteuid(), os.getegid()):
+                os.fchown(fh.fileno(), uid, gid)
+            os.fchmod(fh.fileno(), mode)
+            fh.write(look['data'])
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.rename(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _fix_attributes(look: dict[str, t.Any], changes: dict[str, t.Any]) -> None:
+    path = look['path']
+    if changes['owner'] or changes['group']:
+        os.chown(path, look['uid'] if changes['owner'] else -1, look['gid'] if changes['group'] else -1)
+    if changes['mode']:
+        os.chmod(path, look['mode'])
+
+
+def _attributes(st: os.stat_result | None) -> dict[str, t.Any]:
+    if st is None:
+        return {}
+    return dict(owner=st.st_uid, group=st.st_gid, mode='0%03o' % stat.S_IMODE(st.st_mode))
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=_ARGUMENT_SPEC, supports_check_mode=True)
+    files = module.params['files']
+    problems = file_problems(files)
+    if problems:
+        module.fail_json(msg='config_files: ' + '; '.join(problems))
+
+    looks = [_look(module, f) for f in files]
+    entries: list[dict[str, t.Any]] = []
+    diffs: list[dict[str, t.Any]] = []
+    for f, look in zip(files, looks):
+        changes = _changes(look)
+        changed = any(changes[k] for k in ('content', 'owner', 'group', 'mode'))
+        entries.append(dict(dest=f['dest'], changed=changed, content_changed=changes['content'], created=changes['created']))
+        if not changed:
+            continue
+        if module._diff:
+            if changes['content']:
+                diffs.append(dict(before_header=f['dest'], after_header=f['dest'],
+                                  before=to_text(look['before'], errors='surrogate_or_replace') if f['diff'] else '',
+                                  after=f['content'] if f['diff'] else ('(content not shown: %d bytes)\n' % len(look['data']))))
+            attrs_after = dict(owner=look['uid'], group=look['gid'], mode=None if look['mode'] is None else '0%03o' % look['mode'])
+            attrs_before = _attributes(look['stat'])
+            keys = [k for k in ('owner', 'group', 'mode') if changes[k]]
+            if keys:
+                diffs.append(dict(before_header='%s (attributes)' % f['dest'], after_header='%s (attributes)' % f['dest'],
+                                  before={k: attrs_before.get(k) for k in keys}, after={k: attrs_after[k] for k in keys}))
+        if module.check_mode:
+            continue
+        try:
+            if changes['content']:
+                _write(look)
+            else:
+                _fix_attributes(look, changes)
+        except OSError as exc:
+            written = [e['dest'] for e in entries[:-1] if e['changed']]
+            module.fail_json(msg='%s: cannot write %s: %s (already written: %s)' % (f['dest'], look['path'], to_native(exc), ', '.join(written) or 'none'),
+                             files=entries[:-1], changed_files=written, changed=bool(written))
+
+    changed_files = [e['dest'] for e in entries if e['changed']]
+    result: dict[str, t.Any] = dict(changed=bool(changed_files), files=entries, changed_files=changed_files)
+    if module._diff:
+        result['diff'] = diffs
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

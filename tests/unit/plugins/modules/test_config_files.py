@@ -1,0 +1,150 @@
+"""config_files against real files in a temporary directory (the module's whole job is the filesystem)."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.streamops.kafka.plugins.modules import config_files
+from module_harness import exit_json, fail_json, run_main
+
+
+@pytest.fixture(autouse=True)
+def _patch_exits(monkeypatch):
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+
+
+def run(files, check=False, diff=False):
+    return run_main(config_files, {'files': files, '_ansible_check_mode': check, '_ansible_diff': diff})
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_creates_then_changes_nothing(tmp_path):
+    a, b = tmp_path / 'a.properties', tmp_path / 'b.service'
+    files = [{'dest': str(a), 'content': 'x=1\n', 'mode': '0640'}, {'dest': str(b), 'content': '[Unit]\n', 'mode': '0644'}]
+    failed, result = run(files)
+    assert not failed and result['changed']
+    assert result['changed_files'] == [str(a), str(b)]
+    assert [e['created'] for e in result['files']] == [True, True]
+    assert a.read_text() == 'x=1\n' and mode_of(a) == 0o640 and mode_of(b) == 0o644
+
+    failed, result = run(files)
+    assert not failed and not result['changed'] and result['changed_files'] == []
+
+
+def test_only_the_changed_file_is_replaced(tmp_path):
+    a, b = tmp_path / 'a', tmp_path / 'b'
+    run([{'dest': str(a), 'content': 'one\n'}, {'dest': str(b), 'content': 'two\n'}])
+    inode_b = os.stat(b).st_ino
+    failed, result = run([{'dest': str(a), 'content': 'one, changed\n'}, {'dest': str(b), 'content': 'two\n'}])
+    assert not failed and result['changed_files'] == [str(a)]
+    assert result['files'][0] == {'dest': str(a), 'changed': True, 'content_changed': True, 'created': False}
+    assert a.read_text() == 'one, changed\n'
+    assert os.stat(b).st_ino == inode_b  # untouched, not rewritten
+
+
+def test_replacing_content_keeps_attributes_not_given_and_leaves_no_temporary_file(tmp_path):
+    a = tmp_path / 'a'
+    a.write_text('old\n')
+    os.chmod(a, 0o600)
+    failed, result = run([{'dest': str(a), 'content': 'new\n'}])
+    assert not failed and result['changed']
+    assert mode_of(a) == 0o600 and a.read_text() == 'new\n'
+    assert os.listdir(tmp_path) == ['a']
+
+
+def test_attributes_alone_are_fixed_in_place(tmp_path):
+    a = tmp_path / 'a'
+    a.write_text('same\n')
+    os.chmod(a, 0o644)
+    inode = os.stat(a).st_ino
+    failed, result = run([{'dest': str(a), 'content': 'same\n', 'mode': '0640'}], diff=True)
+    assert not failed and result['changed']
+    assert result['files'][0]['content_changed'] is False
+    assert mode_of(a) == 0o640 and os.stat(a).st_ino == inode
+    assert result['diff'] == [{'before_header': '%s (attributes)' % a, 'after_header': '%s (attributes)' % a,
+                               'before': {'mode': '0644'}, 'after': {'mode': '0640'}}]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='changing a file owner needs root')
+def test_owner_and_group_by_name(tmp_path):
+    a = tmp_path / 'a'
+    failed, result = run([{'dest': str(a), 'content': 'x\n', 'owner': 'nobody', 'group': 'nogroup', 'mode': 'u=rw,g=r,o='}])
+    assert not failed and result['changed']
+    st = os.stat(a)
+    assert (st.st_uid, st.st_gid, mode_of(a)) == (65534, 65534, 0o640)
+    failed, result = run([{'dest': str(a), 'content': 'x\n', 'owner': 'nobody', 'group': 'nogroup', 'mode': '0640'}])
+    assert not failed and not result['changed']
+
+
+def test_check_mode_reports_without_writing(tmp_path):
+    a, new = tmp_path / 'a', tmp_path / 'new'
+    a.write_text('old\n')
+    failed, result = run([{'dest': str(a), 'content': 'new\n'}, {'dest': str(new), 'content': 'n\n', 'mode': '0600'}], check=True, diff=True)
+    assert not failed and result['changed_files'] == [str(a), str(new)]
+    assert a.read_text() == 'old\n' and not new.exists()
+    assert result['diff'][0] == {'before_header': str(a), 'after_header': str(a), 'before': 'old\n', 'after': 'new\n'}
+
+
+def test_diff_false_hides_the_content(tmp_path):
+    a = tmp_path / 'a'
+    a.write_text('password=old\n')
+    failed, result = run([{'dest': str(a), 'content': 'password=new\n', 'diff': False}], diff=True)
+    assert not failed and result['changed']
+    assert 'password' not in repr(result['diff'])
+    assert a.read_text() == 'password=new\n'
+
+
+def test_a_symlink_is_followed(tmp_path):
+    target, link = tmp_path / 'target', tmp_path / 'link'
+    target.write_text('old\n')
+    link.symlink_to(target)
+    failed, result = run([{'dest': str(link), 'content': 'new\n'}])
+    assert not failed and result['changed']
+    assert link.is_symlink() and target.read_text() == 'new\n'
+
+
+@pytest.mark.parametrize('bad, expected', [
+    ({'dest': 'relative/path', 'content': 'x'}, "dest 'relative/path' is not an absolute path"),
+    ({'dest': '/tmp/x', 'content': 'x', 'mode': 416}, "mode 416 must be a quoted string"),
+])
+def test_bad_requests_are_refused_naming_the_value(tmp_path, bad, expected):
+    good = tmp_path / 'good'
+    failed, result = run([{'dest': str(good), 'content': 'x\n'}, bad])
+    assert failed and expected in result['msg']
+    assert not good.exists()
+
+
+def test_a_repeated_dest_is_refused(tmp_path):
+    a = tmp_path / 'a'
+    failed, result = run([{'dest': str(a), 'content': '1'}, {'dest': str(a), 'content': '2'}])
+    assert failed and "dest '%s' is listed more than once" % a in result['msg']
+    assert not a.exists()
+
+
+@pytest.mark.parametrize('bad, expected', [
+    ({'dest': '/nonexistent-dir/x', 'content': 'x'}, 'directory /nonexistent-dir does not exist'),
+    ({'content': 'x', 'owner': 'no-such-user-here'}, "owner 'no-such-user-here'"),
+    ({'content': 'x', 'mode': '0999'}, "mode '0999' is not a valid"),
+    ({'content': 'x', 'mode': 'u=banana'}, "mode 'u=banana' is not a valid"),
+])
+def test_every_file_is_checked_before_any_is_written(tmp_path, bad, expected):
+    good = tmp_path / 'good'
+    bad.setdefault('dest', str(tmp_path / 'bad'))
+    failed, result = run([{'dest': str(good), 'content': 'x\n'}, bad])
+    assert failed and expected in result['msg']
+    assert not good.exists()
+
+
+def test_a_directory_in_place_of_the_file_is_refused(tmp_path):
+    (tmp_path / 'dir').mkdir()
+    failed, result = run([{'dest': str(tmp_path / 'dir'), 'content': 'x'}])
+    assert failed and 'exists and is not a regular file' in result['msg']
