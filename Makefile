@@ -41,7 +41,7 @@ unit: bootstrap ## unit tests (pure logic)
 
 integration: bootstrap ## integration tests against real ZooKeeper/Kafka processes on loopback
 	@scripts/build-mirror.sh
-	@$(VENV)/pytest -q -p no:cacheprovider tests/integration
+	@$(VENV)/pytest -q -p no:cacheprovider --durations=12 tests/integration
 
 molecule: substrate ## molecule test for each scenario (SCENARIO=x for one)
 	@set -e; for s in $(or $(SCENARIO),$(SCENARIOS)); do \

@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 ---
 module: config_files
-short_description: Write several configuration files in one module run, each only when its content or attributes differ
+short_description: Create directories and write configuration files in one module run, each only when it differs
 version_added: 1.3.0
 description:
   - Writes each file of O(files) with its content, owner, group and mode, in one run of the module on the
@@ -21,17 +21,41 @@ description:
     Owner, group and mode are corrected in place when only they differ.
   - The same work as one M(ansible.builtin.template) task per file, which runs two modules on the host
     per file even when nothing changes (C(stat), then C(file)); this module runs once for all of them.
-  - Every file is checked before any is written. A file that cannot be written (its directory missing,
-    an unknown owner or group, a bad mode, a directory in its place) fails the task naming the file
-    and the value, with no file of the list changed.
+  - O(directories) are created (with missing parents, as C(mkdir -p)) or corrected before the files are
+    written, the same work as one M(ansible.builtin.file) task with C(state=directory) per directory.
+  - Every directory and file is checked before any is changed. One that cannot be made (its directory
+    missing, an unknown owner or group, a bad mode, a file where a directory belongs or the other way
+    round) fails the task naming the path and the value, with nothing changed.
 author:
   - streamops engineering (@streamops)
 options:
+  directories:
+    description:
+      - Directories to create or correct, in order, before the files. Parents that are missing are created
+        with the default mode; owner, group and mode apply to the directory itself.
+      - A path listed twice with the same owner, group and mode counts once; with different ones it is refused.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: Absolute path of the directory.
+        type: path
+        required: true
+      owner:
+        description: Owner of the directory. Without it a new directory is owned by the user the module runs as.
+        type: str
+      group:
+        description: Group of the directory.
+        type: str
+      mode:
+        description: Permissions as a quoted octal string, for example V('0750'), or in symbolic form.
+        type: raw
   files:
     description: The files to write.
     type: list
     elements: dict
-    required: true
+    default: []
     suboptions:
       dest:
         description:
@@ -68,7 +92,8 @@ attributes:
     support: full
     description: Shows each changed file's old and new content (unless O(files[].diff=false)) and changed owner, group or mode.
 notes:
-  - Handlers notified by the task run when any of the files changed; RV(changed_files) says which.
+  - Handlers notified by the task run when any of the files or directories changed; RV(changed_files) and
+    RV(changed_directories) say which.
 seealso:
   - module: ansible.builtin.template
   - module: ansible.builtin.copy
@@ -98,6 +123,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+changed_directories:
+  description: The O(directories[].path) of the directories created or corrected, in the order given (each once).
+  returned: always
+  type: list
+  elements: str
+  sample: [/var/lib/kafka/data]
 changed_files:
   description: The O(files[].dest) of the files that changed (content, owner, group or mode), in the order given.
   returned: always
@@ -141,7 +172,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
 
 _ARGUMENT_SPEC = dict(
-    files=dict(type='list', elements='dict', required=True, options=dict(
+    directories=dict(type='list', elements='dict', default=[], options=dict(
+        path=dict(type='path', required=True),
+        owner=dict(type='str'),
+        group=dict(type='str'),
+        mode=dict(type='raw'),
+    )),
+    files=dict(type='list', elements='dict', default=[], options=dict(
         dest=dict(type='path', required=True),
         content=dict(type='str', required=True),
         owner=dict(type='str'),
@@ -152,9 +189,18 @@ _ARGUMENT_SPEC = dict(
 )
 
 
-def file_problems(files: list[dict[str, t.Any]]) -> list[str]:
-    """What makes the request unusable before any file is looked at: relative or repeated paths, a mode given as a number."""
+def request_problems(directories: list[dict[str, t.Any]], files: list[dict[str, t.Any]]) -> list[str]:
+    """What makes the request unusable before any path is looked at: relative or repeated paths, a mode given as a number."""
     problems = []
+    seen_dirs: dict[str, tuple[t.Any, ...]] = {}
+    for d in directories:
+        path = d['path']
+        if not os.path.isabs(path):
+            problems.append("directory '%s' is not an absolute path" % path)
+        attrs = (d.get('owner'), d.get('group'), d.get('mode'))
+        if path in seen_dirs and seen_dirs[path] != attrs:
+            problems.append("directory '%s' is listed twice with different owner, group or mode" % path)
+        seen_dirs.setdefault(path, attrs)
     seen: set[str] = set()
     for f in files:
         dest = f['dest']
@@ -163,9 +209,11 @@ def file_problems(files: list[dict[str, t.Any]]) -> list[str]:
         if dest in seen:
             problems.append("dest '%s' is listed more than once" % dest)
         seen.add(dest)
-        mode = f.get('mode')
+    for item in directories + files:
+        mode = item.get('mode')
         if mode is not None and not isinstance(mode, str):
-            problems.append("%s: mode %r must be a quoted string such as '0640' (a YAML number is read as decimal)" % (dest, mode))
+            problems.append("%s: mode %r must be a quoted string such as '0640' (a YAML number is read as decimal)"
+                            % (item.get('dest') or item.get('path'), mode))
     return problems
 
 
@@ -185,18 +233,52 @@ def _gid(group: str | None) -> int | None:
     return grp.getgrnam(group).gr_gid
 
 
-def _look(module: AnsibleModule, f: dict[str, t.Any]) -> dict[str, t.Any]:
-    """The file's current state and what would change, or fail naming the file and the value."""
+def _ids_and_mode(module: AnsibleModule, name: str, item: dict[str, t.Any], st: os.stat_result | None) -> tuple[int | None, int | None, int | None]:
+    try:
+        uid, gid = _uid(item['owner']), _gid(item['group'])
+    except KeyError:
+        module.fail_json(msg="%s: owner '%s' or group '%s' does not exist on this host" % (name, item['owner'], item['group']))
+    mode = item['mode']
+    if mode is None:
+        return uid, gid, None
+    try:
+        if mode.isdigit():
+            octal = int(mode, 8)
+        else:  # symbolic: applied to the current mode (a new path's: none)
+            octal = module._symbolic_mode_to_octal(st if st is not None else os.stat_result((0,) * 10), mode)
+    except Exception as exc:  # noqa: BLE001 - the helper raises several kinds for a bad mode
+        module.fail_json(msg="%s: mode '%s' is not a valid octal or symbolic mode: %s" % (name, mode, to_native(exc)))
+    if octal < 0 or octal > 0o7777:
+        module.fail_json(msg="%s: mode '%s' is out of range" % (name, mode))
+    return uid, gid, octal
+
+
+def _look_directory(module: AnsibleModule, d: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The directory's current state, or fail naming it and the value."""
+    path = d['path']
+    st = None
+    if os.path.lexists(path):
+        st = os.stat(path)
+        if not stat.S_ISDIR(st.st_mode):
+            module.fail_json(msg="%s exists and is not a directory" % path)
+    else:
+        parent = os.path.dirname(path.rstrip('/')) or '/'
+        while not os.path.lexists(parent):
+            parent = os.path.dirname(parent)
+        if not os.path.isdir(parent):
+            module.fail_json(msg="%s: %s exists and is not a directory" % (path, parent))
+    uid, gid, mode = _ids_and_mode(module, path, d, st)
+    return dict(name=path, path=path, stat=st, uid=uid, gid=gid, mode=mode)
+
+
+def _look_file(module: AnsibleModule, f: dict[str, t.Any], directories: set[str]) -> dict[str, t.Any]:
+    """The file's current state and its new content, or fail naming the file and the value."""
     dest = f['dest']
     path = os.path.realpath(dest)
     b_path = to_bytes(path, errors='surrogate_or_strict')
-    data = to_bytes(f['content'], errors='surrogate_or_strict')
-    if not os.path.isdir(os.path.dirname(b_path)):
-        module.fail_json(msg="%s: directory %s does not exist" % (dest, os.path.dirname(path)))
-    try:
-        uid, gid = _uid(f['owner']), _gid(f['group'])
-    except KeyError:
-        module.fail_json(msg="%s: owner '%s' or group '%s' does not exist on this host" % (dest, f['owner'], f['group']))
+    parent = os.path.dirname(path)
+    if not os.path.isdir(parent) and parent not in directories:
+        module.fail_json(msg="%s: directory %s does not exist" % (dest, parent))
     st = None
     before = b''
     if os.path.lexists(b_path):
@@ -205,19 +287,9 @@ def _look(module: AnsibleModule, f: dict[str, t.Any]) -> dict[str, t.Any]:
             module.fail_json(msg="%s: %s exists and is not a regular file" % (dest, path))
         with open(b_path, 'rb') as fh:
             before = fh.read()
-    if f['mode'] is not None:
-        try:
-            if f['mode'].isdigit():
-                mode = int(f['mode'], 8)
-            else:  # symbolic: applied to the current mode (a new file's: none)
-                mode = module._symbolic_mode_to_octal(st if st is not None else os.stat_result((0,) * 10), f['mode'])
-        except Exception as exc:  # noqa: BLE001 - the helper raises several kinds for a bad mode
-            module.fail_json(msg="%s: mode '%s' is not a valid octal or symbolic mode: %s" % (dest, f['mode'], to_native(exc)))
-        if mode < 0 or mode > 0o7777:
-            module.fail_json(msg="%s: mode '%s' is out of range" % (dest, f['mode']))
-    else:
-        mode = None
-    return dict(path=path, data=data, before=before, stat=st, uid=uid, gid=gid, mode=mode)
+    uid, gid, mode = _ids_and_mode(module, dest, f, st)
+    return dict(name=dest, path=path, data=to_bytes(f['content'], errors='surrogate_or_strict'), before=before,
+                stat=st, uid=uid, gid=gid, mode=mode)
 
 
 def _changes(look: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -226,7 +298,7 @@ def _changes(look: dict[str, t.Any]) -> dict[str, t.Any]:
         return dict(created=True, content=True, owner=look['uid'] is not None, group=look['gid'] is not None, mode=look['mode'] is not None)
     return dict(
         created=False,
-        content=look['before'] != look['data'],
+        content='data' in look and look['before'] != look['data'],
         owner=look['uid'] is not None and st.st_uid != look['uid'],
         group=look['gid'] is not None and st.st_gid != look['gid'],
         mode=look['mode'] is not None and stat.S_IMODE(st.st_mode) != look['mode'],
@@ -262,6 +334,10 @@ def _write(look: dict[str, t.Any]) -> None:
         raise
 
 
+def _make_directory(look: dict[str, t.Any]) -> None:
+    os.makedirs(look['path'], exist_ok=True)
+
+
 def _fix_attributes(look: dict[str, t.Any], changes: dict[str, t.Any]) -> None:
     path = look['path']
     if changes['owner'] or changes['group']:
@@ -270,23 +346,64 @@ def _fix_attributes(look: dict[str, t.Any], changes: dict[str, t.Any]) -> None:
         os.chmod(path, look['mode'])
 
 
-def _attributes(st: os.stat_result | None) -> dict[str, t.Any]:
-    if st is None:
-        return {}
-    return dict(owner=st.st_uid, group=st.st_gid, mode='0%03o' % stat.S_IMODE(st.st_mode))
+def _attribute_diff(look: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any] | None:
+    keys = [k for k in ('owner', 'group', 'mode') if changes[k]]
+    if not keys:
+        return None
+    st = look['stat']
+    before = {} if st is None else dict(owner=st.st_uid, group=st.st_gid, mode='0%03o' % stat.S_IMODE(st.st_mode))
+    after = dict(owner=look['uid'], group=look['gid'], mode=None if look['mode'] is None else '0%03o' % look['mode'])
+    header = '%s (attributes)' % look['name']
+    return dict(before_header=header, after_header=header, before={k: before.get(k) for k in keys}, after={k: after[k] for k in keys})
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=_ARGUMENT_SPEC, supports_check_mode=True)
     files = module.params['files']
-    problems = file_problems(files)
+    directories = []
+    for d in module.params['directories']:
+        if d not in directories:
+            directories.append(d)
+    problems = request_problems(directories, files)
     if problems:
         module.fail_json(msg='config_files: ' + '; '.join(problems))
 
-    looks = [_look(module, f) for f in files]
-    entries: list[dict[str, t.Any]] = []
+    # Everything is looked at (and refused) before anything changes.
+    dir_looks = [_look_directory(module, d) for d in directories]
+    new_dirs = {os.path.normpath(look['path']) for look in dir_looks}
+    file_looks = [_look_file(module, f, new_dirs) for f in files]
+
     diffs: list[dict[str, t.Any]] = []
-    for f, look in zip(files, looks):
+    changed_directories: list[str] = []
+    entries: list[dict[str, t.Any]] = []
+    done: list[str] = []
+
+    def fail_write(name: str, path: str, exc: OSError) -> None:
+        module.fail_json(msg='%s: cannot write %s: %s (already changed: %s)' % (name, path, to_native(exc), ', '.join(done) or 'nothing'),
+                         changed=bool(done), changed_directories=changed_directories, changed_files=[e['dest'] for e in entries if e['changed']])
+
+    for look in dir_looks:
+        changes = _changes(look)
+        if not any(changes[k] for k in ('created', 'owner', 'group', 'mode')):
+            continue
+        changed_directories.append(look['name'])
+        if module._diff:
+            if changes['created']:
+                diffs.append(dict(before_header=look['name'], after_header=look['name'], before={'state': 'absent'}, after={'state': 'directory'}))
+            attrs = _attribute_diff(look, changes)
+            if attrs:
+                diffs.append(attrs)
+        if module.check_mode:
+            continue
+        try:
+            if changes['created']:
+                _make_directory(look)
+            _fix_attributes(look, changes)
+        except OSError as exc:
+            fail_write(look['name'], look['path'], exc)
+        done.append(look['name'])
+
+    for f, look in zip(files, file_looks):
         changes = _changes(look)
         changed = any(changes[k] for k in ('content', 'owner', 'group', 'mode'))
         entries.append(dict(dest=f['dest'], changed=changed, content_changed=changes['content'], created=changes['created']))
@@ -297,12 +414,9 @@ def main() -> None:
                 diffs.append(dict(before_header=f['dest'], after_header=f['dest'],
                                   before=to_text(look['before'], errors='surrogate_or_replace') if f['diff'] else '',
                                   after=f['content'] if f['diff'] else ('(content not shown: %d bytes)\n' % len(look['data']))))
-            attrs_after = dict(owner=look['uid'], group=look['gid'], mode=None if look['mode'] is None else '0%03o' % look['mode'])
-            attrs_before = _attributes(look['stat'])
-            keys = [k for k in ('owner', 'group', 'mode') if changes[k]]
-            if keys:
-                diffs.append(dict(before_header='%s (attributes)' % f['dest'], after_header='%s (attributes)' % f['dest'],
-                                  before={k: attrs_before.get(k) for k in keys}, after={k: attrs_after[k] for k in keys}))
+            attrs = _attribute_diff(look, changes)
+            if attrs:
+                diffs.append(attrs)
         if module.check_mode:
             continue
         try:
@@ -311,12 +425,13 @@ def main() -> None:
             else:
                 _fix_attributes(look, changes)
         except OSError as exc:
-            written = [e['dest'] for e in entries[:-1] if e['changed']]
-            module.fail_json(msg='%s: cannot write %s: %s (already written: %s)' % (f['dest'], look['path'], to_native(exc), ', '.join(written) or 'none'),
-                             files=entries[:-1], changed_files=written, changed=bool(written))
+            entries[-1]['changed'] = False
+            fail_write(f['dest'], look['path'], exc)
+        done.append(f['dest'])
 
     changed_files = [e['dest'] for e in entries if e['changed']]
-    result: dict[str, t.Any] = dict(changed=bool(changed_files), files=entries, changed_files=changed_files)
+    result: dict[str, t.Any] = dict(changed=bool(changed_files or changed_directories), files=entries,
+                                    changed_files=changed_files, changed_directories=changed_directories)
     if module._diff:
         result['diff'] = diffs
     module.exit_json(**result)

@@ -19,8 +19,11 @@ def _patch_exits(monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
 
 
-def run(files, check=False, diff=False):
-    return run_main(config_files, {'files': files, '_ansible_check_mode': check, '_ansible_diff': diff})
+def run(files, check=False, diff=False, directories=None):
+    args = {'files': files, '_ansible_check_mode': check, '_ansible_diff': diff}
+    if directories is not None:
+        args['directories'] = directories
+    return run_main(config_files, args)
 
 
 def mode_of(path):
@@ -148,3 +151,54 @@ def test_a_directory_in_place_of_the_file_is_refused(tmp_path):
     (tmp_path / 'dir').mkdir()
     failed, result = run([{'dest': str(tmp_path / 'dir'), 'content': 'x'}])
     assert failed and 'exists and is not a regular file' in result['msg']
+
+
+def test_directories_are_made_before_the_files_that_live_in_them(tmp_path):
+    data, conf = tmp_path / 'var' / 'lib' / 'data', tmp_path / 'etc'
+    dirs = [{'path': str(data), 'mode': '0750'}, {'path': str(conf), 'mode': '0755'}, {'path': str(data), 'mode': '0750'}]
+    files = [{'dest': str(data / 'myid'), 'content': '1\n', 'mode': '0640'}]
+    failed, result = run(files, directories=dirs)
+    assert not failed and result['changed']
+    assert result['changed_directories'] == [str(data), str(conf)]  # the repeated identical entry counts once
+    assert mode_of(data) == 0o750 and mode_of(conf) == 0o755 and (data / 'myid').read_text() == '1\n'
+
+    failed, result = run(files, directories=dirs)
+    assert not failed and not result['changed'] and result['changed_directories'] == []
+
+    os.chmod(data, 0o777)
+    failed, result = run(files, directories=dirs, diff=True)
+    assert not failed and result['changed_directories'] == [str(data)] and result['changed_files'] == []
+    assert mode_of(data) == 0o750
+    assert result['diff'] == [{'before_header': '%s (attributes)' % data, 'after_header': '%s (attributes)' % data,
+                               'before': {'mode': '0777'}, 'after': {'mode': '0750'}}]
+
+
+def test_check_mode_makes_no_directory(tmp_path):
+    new = tmp_path / 'new'
+    failed, result = run([{'dest': str(new / 'f'), 'content': 'x'}], directories=[{'path': str(new)}], check=True)
+    assert not failed and result['changed_directories'] == [str(new)] and result['changed_files'] == [str(new / 'f')]
+    assert not new.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='changing an owner needs root')
+def test_directory_owner_and_group(tmp_path):
+    d = tmp_path / 'd'
+    failed, result = run([], directories=[{'path': str(d), 'owner': 'nobody', 'group': 'nogroup', 'mode': '0750'}])
+    assert not failed and result['changed']
+    assert (os.stat(d).st_uid, os.stat(d).st_gid) == (65534, 65534)
+
+
+def test_directory_refusals_change_nothing(tmp_path):
+    (tmp_path / 'afile').write_text('x')
+    good = tmp_path / 'good'
+    cases = [
+        ([{'path': str(good)}, {'path': str(tmp_path / 'afile')}], 'exists and is not a directory'),
+        ([{'path': str(good)}, {'path': str(tmp_path / 'afile' / 'sub')}], 'exists and is not a directory'),
+        ([{'path': str(good), 'mode': '0750'}, {'path': str(good), 'mode': '0700'}], 'listed twice with different owner, group or mode'),
+        ([{'path': 'relative'}], "directory 'relative' is not an absolute path"),
+        ([{'path': str(good), 'mode': 488}], 'mode 488 must be a quoted string'),
+    ]
+    for dirs, expected in cases:
+        failed, result = run([], directories=dirs)
+        assert failed and expected in result['msg'], (dirs, result)
+        assert not good.exists()
