@@ -268,7 +268,7 @@ def _look_directory(module: AnsibleModule, d: dict[str, t.Any]) -> dict[str, t.A
         if not os.path.isdir(parent):
             module.fail_json(msg="%s: %s exists and is not a directory" % (path, parent))
     uid, gid, mode = _ids_and_mode(module, path, d, st)
-    return dict(name=path, path=path, stat=st, uid=uid, gid=gid, mode=mode)
+    return dict(kind='directory', name=path, path=path, stat=st, uid=uid, gid=gid, mode=mode)
 
 
 def _look_file(module: AnsibleModule, f: dict[str, t.Any], directories: set[str]) -> dict[str, t.Any]:
@@ -288,8 +288,8 @@ def _look_file(module: AnsibleModule, f: dict[str, t.Any], directories: set[str]
         with open(b_path, 'rb') as fh:
             before = fh.read()
     uid, gid, mode = _ids_and_mode(module, dest, f, st)
-    return dict(name=dest, path=path, data=to_bytes(f['content'], errors='surrogate_or_strict'), before=before,
-                stat=st, uid=uid, gid=gid, mode=mode)
+    return dict(kind='file', name=dest, path=path, content=f['content'], show=f['diff'],
+                data=to_bytes(f['content'], errors='surrogate_or_strict'), before=before, stat=st, uid=uid, gid=gid, mode=mode)
 
 
 def _changes(look: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -334,10 +334,6 @@ def _write(look: dict[str, t.Any]) -> None:
         raise
 
 
-def _make_directory(look: dict[str, t.Any]) -> None:
-    os.makedirs(look['path'], exist_ok=True)
-
-
 def _fix_attributes(look: dict[str, t.Any], changes: dict[str, t.Any]) -> None:
     path = look['path']
     if changes['owner'] or changes['group']:
@@ -346,15 +342,33 @@ def _fix_attributes(look: dict[str, t.Any], changes: dict[str, t.Any]) -> None:
         os.chmod(path, look['mode'])
 
 
-def _attribute_diff(look: dict[str, t.Any], changes: dict[str, t.Any]) -> dict[str, t.Any] | None:
+def _diffs(look: dict[str, t.Any], changes: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """--diff entries: a directory made, a file's content (unless its diff is off), changed owner, group or mode."""
+    name = look['name']
+    out = []
+    if look['kind'] == 'directory' and changes['created']:
+        out.append(dict(before_header=name, after_header=name, before={'state': 'absent'}, after={'state': 'directory'}))
+    if look['kind'] == 'file' and changes['content']:
+        out.append(dict(before_header=name, after_header=name,
+                        before=to_text(look['before'], errors='surrogate_or_replace') if look['show'] else '',
+                        after=look['content'] if look['show'] else '(content not shown: %d bytes)\n' % len(look['data'])))
     keys = [k for k in ('owner', 'group', 'mode') if changes[k]]
-    if not keys:
-        return None
-    st = look['stat']
-    before = {} if st is None else dict(owner=st.st_uid, group=st.st_gid, mode='0%03o' % stat.S_IMODE(st.st_mode))
-    after = dict(owner=look['uid'], group=look['gid'], mode=None if look['mode'] is None else '0%03o' % look['mode'])
-    header = '%s (attributes)' % look['name']
-    return dict(before_header=header, after_header=header, before={k: before.get(k) for k in keys}, after={k: after[k] for k in keys})
+    if keys:
+        st = look['stat']
+        before = {} if st is None else dict(owner=st.st_uid, group=st.st_gid, mode='0%03o' % stat.S_IMODE(st.st_mode))
+        after = dict(owner=look['uid'], group=look['gid'], mode=None if look['mode'] is None else '0%03o' % look['mode'])
+        header = '%s (attributes)' % name
+        out.append(dict(before_header=header, after_header=header, before={k: before.get(k) for k in keys}, after={k: after[k] for k in keys}))
+    return out
+
+
+def _apply(look: dict[str, t.Any], changes: dict[str, t.Any]) -> None:
+    if look['kind'] == 'file' and changes['content']:
+        _write(look)  # the new file gets its attributes before the rename
+        return
+    if look['kind'] == 'directory' and changes['created']:
+        os.makedirs(look['path'], exist_ok=True)
+    _fix_attributes(look, changes)
 
 
 def main() -> None:
@@ -376,58 +390,25 @@ def main() -> None:
     diffs: list[dict[str, t.Any]] = []
     changed_directories: list[str] = []
     entries: list[dict[str, t.Any]] = []
-    done: list[str] = []
-
-    def fail_write(name: str, path: str, exc: OSError) -> None:
-        module.fail_json(msg='%s: cannot write %s: %s (already changed: %s)' % (name, path, to_native(exc), ', '.join(done) or 'nothing'),
-                         changed=bool(done), changed_directories=changed_directories, changed_files=[e['dest'] for e in entries if e['changed']])
-
-    for look in dir_looks:
+    for look in dir_looks + file_looks:
         changes = _changes(look)
-        if not any(changes[k] for k in ('created', 'owner', 'group', 'mode')):
-            continue
-        changed_directories.append(look['name'])
-        if module._diff:
-            if changes['created']:
-                diffs.append(dict(before_header=look['name'], after_header=look['name'], before={'state': 'absent'}, after={'state': 'directory'}))
-            attrs = _attribute_diff(look, changes)
-            if attrs:
-                diffs.append(attrs)
-        if module.check_mode:
-            continue
-        try:
-            if changes['created']:
-                _make_directory(look)
-            _fix_attributes(look, changes)
-        except OSError as exc:
-            fail_write(look['name'], look['path'], exc)
-        done.append(look['name'])
-
-    for f, look in zip(files, file_looks):
-        changes = _changes(look)
-        changed = any(changes[k] for k in ('content', 'owner', 'group', 'mode'))
-        entries.append(dict(dest=f['dest'], changed=changed, content_changed=changes['content'], created=changes['created']))
+        changed = any(changes[k] for k in ('created', 'content', 'owner', 'group', 'mode'))
+        if look['kind'] == 'file':
+            entries.append(dict(dest=look['name'], changed=changed, content_changed=changes['content'], created=changes['created']))
         if not changed:
             continue
         if module._diff:
-            if changes['content']:
-                diffs.append(dict(before_header=f['dest'], after_header=f['dest'],
-                                  before=to_text(look['before'], errors='surrogate_or_replace') if f['diff'] else '',
-                                  after=f['content'] if f['diff'] else ('(content not shown: %d bytes)\n' % len(look['data']))))
-            attrs = _attribute_diff(look, changes)
-            if attrs:
-                diffs.append(attrs)
-        if module.check_mode:
-            continue
-        try:
-            if changes['content']:
-                _write(look)
-            else:
-                _fix_attributes(look, changes)
-        except OSError as exc:
-            entries[-1]['changed'] = False
-            fail_write(f['dest'], look['path'], exc)
-        done.append(f['dest'])
+            diffs.extend(_diffs(look, changes))
+        if not module.check_mode:
+            try:
+                _apply(look, changes)
+            except OSError as exc:
+                # directories come first, so entries holds files only once files are being written
+                done = changed_directories + [e['dest'] for e in entries[:-1] if e['changed']]
+                module.fail_json(msg='%s: cannot write %s: %s (already changed: %s)'
+                                 % (look['name'], look['path'], to_native(exc), ', '.join(done) or 'nothing'), changed=bool(done))
+        if look['kind'] == 'directory':
+            changed_directories.append(look['name'])
 
     changed_files = [e['dest'] for e in entries if e['changed']]
     result: dict[str, t.Any] = dict(changed=bool(changed_files or changed_directories), files=entries,

@@ -202,3 +202,20 @@ def test_directory_refusals_change_nothing(tmp_path):
         failed, result = run([], directories=dirs)
         assert failed and expected in result['msg'], (dirs, result)
         assert not good.exists()
+
+
+def test_a_failed_write_names_the_file_and_what_was_already_changed(tmp_path, monkeypatch):
+    """The disk refusing the rename (full, read-only) is reported, and no temporary file is left behind."""
+    a, b = tmp_path / 'a', tmp_path / 'b'
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if str(dst) == str(b):
+            raise OSError(30, 'Read-only file system')
+        real_rename(src, dst)
+
+    monkeypatch.setattr(config_files.os, 'rename', rename)
+    failed, result = run([{'dest': str(a), 'content': '1\n'}, {'dest': str(b), 'content': '2\n'}], directories=[{'path': str(tmp_path / 'd')}])
+    assert failed and result['changed']
+    assert result['msg'] == '%s: cannot write %s: [Errno 30] Read-only file system (already changed: %s, %s)' % (b, b, tmp_path / 'd', a)
+    assert sorted(os.listdir(tmp_path)) == ['a', 'd']
