@@ -41,7 +41,10 @@ fi
 # --- Python toolchain ------------------------------------------------------------------
 # Built once per (requirements/dev.txt, interpreter) in the cache and linked as .venv, so a fresh
 # clone does not reinstall the same pinned wheels; an empty cache builds it here.
-py=${PYTHON:-python3}
+# The interpreter itself, resolved, also when a venv's python3 comes first on PATH (make puts
+# .venv/bin there): otherwise `make lint` would key, and build, a second toolchain.
+py=$("${PYTHON:-python3}" -c 'import os, sys
+print(os.path.realpath(sys._base_executable if sys.prefix != sys.base_prefix else sys.executable))')
 want=$( (cat requirements/dev.txt; "$py" -c 'import sys; print(sys.version, sys.executable)') | sha256sum | cut -c1-16)
 venv=${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}/venv/$want
 if [[ ! -f "$venv/.complete" ]]; then
