@@ -217,25 +217,18 @@ def request_problems(directories: list[dict[str, t.Any]], files: list[dict[str, 
     return problems
 
 
-def _uid(owner: str | None) -> int | None:
-    if owner is None:
+def _id(name: str | None, lookup: t.Callable[[str], t.Any], field: str) -> int | None:
+    """A user or group id from a name or a number; None when not given. KeyError for an unknown name."""
+    if name is None:
         return None
-    if owner.isdigit():
-        return int(owner)
-    return pwd.getpwnam(owner).pw_uid
-
-
-def _gid(group: str | None) -> int | None:
-    if group is None:
-        return None
-    if group.isdigit():
-        return int(group)
-    return grp.getgrnam(group).gr_gid
+    if name.isdigit():
+        return int(name)
+    return getattr(lookup(name), field)
 
 
 def _ids_and_mode(module: AnsibleModule, name: str, item: dict[str, t.Any], st: os.stat_result | None) -> tuple[int | None, int | None, int | None]:
     try:
-        uid, gid = _uid(item['owner']), _gid(item['group'])
+        uid, gid = _id(item['owner'], pwd.getpwnam, 'pw_uid'), _id(item['group'], grp.getgrnam, 'gr_gid')
     except KeyError:
         module.fail_json(msg="%s: owner '%s' or group '%s' does not exist on this host" % (name, item['owner'], item['group']))
     mode = item['mode']
