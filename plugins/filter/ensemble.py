@@ -11,7 +11,9 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 
 ROLES = ("participant", "observer")
-PORT_KEYS = ("client_port", "quorum_port", "election_port", "admin_port")
+PORT_KEYS = ("client_port", "secure_client_port", "quorum_port", "election_port", "admin_port")
+# Ports a member may leave out (None): the AdminServer off, no TLS client port.
+OPTIONAL_PORTS = ("secure_client_port", "admin_port")
 
 
 def _as_int(value: Any) -> int | None:
@@ -28,7 +30,7 @@ def ensemble_problems(members: list[dict[str, Any]], allow_even: bool = False) -
     """Return readable problems (empty when the ensemble description is sound).
 
     Each member: host, myid, role, address, client_port, quorum_port, election_port and
-    optionally admin_port (None when the AdminServer is off).
+    optionally secure_client_port (None without TLS) and admin_port (None when the AdminServer is off).
     """
     problems: list[str] = []
     if not members:
@@ -50,7 +52,7 @@ def ensemble_problems(members: list[dict[str, Any]], allow_even: bool = False) -
             problems.append("%s: zookeeper_address is empty" % host)
         ports: dict[int, str] = {}
         for key in PORT_KEYS:
-            if key == "admin_port" and m.get(key) in (None, ""):
+            if key in OPTIONAL_PORTS and m.get(key) in (None, ""):
                 continue
             port = _as_int(m.get(key))
             if port is None or not 1 <= port <= 65535:

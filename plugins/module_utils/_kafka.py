@@ -27,6 +27,8 @@ import typing as t
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.compat.version import LooseVersion
 
+from ansible_collections.streamops.kafka.plugins.module_utils._log_reasons import LoggedReasons
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from ansible.module_utils.basic import AnsibleModule
 
@@ -37,16 +39,30 @@ try:
     import kafka
     import kafka.errors as kafka_errors
     from kafka.admin import (  # noqa: F401  pylint: disable=unused-import
+        ACL,
+        ACLFilter,
+        ACLOperation,
+        ACLPermissionType,
+        ACLResourcePatternType,
         AlterConfigOp,
         ConfigResource,
         ConfigResourceType,
         KafkaAdminClient,
+        ResourcePattern,
+        ResourcePatternFilter,
+        ResourceType,
+        ScramMechanism,
+        UserScramCredentialDeletion,
+        UserScramCredentialUpsertion,
     )
 except ImportError:  # pragma: no cover - exercised when the library is missing
     kafka = None  # type: ignore[assignment]
     kafka_errors = None  # type: ignore[assignment]
     AlterConfigOp = ConfigResource = ConfigResourceType = None  # type: ignore[assignment,misc]
     KafkaAdminClient = None  # type: ignore[assignment,misc]
+    ACL = ACLFilter = ACLOperation = ACLPermissionType = ACLResourcePatternType = None  # type: ignore[assignment,misc]
+    ResourcePattern = ResourcePatternFilter = ResourceType = None  # type: ignore[assignment,misc]
+    ScramMechanism = UserScramCredentialDeletion = UserScramCredentialUpsertion = None  # type: ignore[assignment,misc]
     HAS_KAFKA = False
     KAFKA_IMPORT_ERROR = traceback.format_exc()
 else:
@@ -177,14 +193,32 @@ def connect_admin(module: AnsibleModule) -> t.Any:
         kwargs = client_kwargs(module.params)
     except ValueError as exc:
         module.fail_json(msg=str(exc))
+    errors = ConnectionErrors()
+    logger = logging.getLogger('kafka')
+    logger.addHandler(errors)
     try:
         return open_admin(kwargs)
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(
-            msg='Cannot connect to Kafka bootstrap servers %s (security_protocol=%s): %s'
-            % (','.join(kwargs['bootstrap_servers']), kwargs['security_protocol'], describe_error(exc)),
+            msg='Cannot connect to Kafka bootstrap servers %s (security_protocol=%s): %s%s'
+            % (','.join(kwargs['bootstrap_servers']), kwargs['security_protocol'], describe_error(exc),
+               errors.summary()),
             exception=traceback.format_exc())
+    finally:
+        logger.removeHandler(errors)
     return None  # pragma: no cover - fail_json does not return
+
+
+class ConnectionErrors(LoggedReasons):
+    """Collects why kafka-python's connections failed while it bootstraps.
+
+    A failed bootstrap raises ``KafkaTimeoutError: Unable to bootstrap`` whatever the cause;
+    the cause (a TLS handshake refused, SCRAM credentials refused, the peer hanging up) is only
+    logged.  ``summary()`` gives the last distinct ones, to append to the error message.
+    """
+
+    def __init__(self) -> None:
+        super().__init__('Connection lost: ', logging.ERROR)
 
 
 def open_admin(kwargs: dict[str, t.Any]) -> t.Any:

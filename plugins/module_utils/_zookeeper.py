@@ -12,14 +12,18 @@ canned answers of every ZooKeeper release.
 
 The probing uses ZooKeeper's documented "four letter words" (4lw): the client sends
 four ASCII bytes (``srvr``, ``mntr``) on the client port and the server answers with
-plain text, then closes the connection.
+plain text, then closes the connection.  A TLS client port (``secureClientPort``) answers
+them the same way inside the TLS connection (see ``_zookeeper_tls``).
 """
 
 from __future__ import annotations
 
 import re
 import socket
+import ssl
 import typing as t
+
+from ansible_collections.streamops.kafka.plugins.module_utils._zookeeper_tls import TlsError, describe_tls_error
 
 # Every mode a server can be reported in.
 MODES = ('leader', 'follower', 'observer', 'standalone', 'unreachable', 'not_serving')
@@ -260,13 +264,21 @@ def mntr_figures(mntr: dict[str, t.Any]) -> dict[str, t.Any]:
     return figures
 
 
-def four_letter_word(host: str, port: int, word: str, timeout: float) -> str:
+class NoAnswer(Exception):
+    """The server accepted the connection, then sent nothing within the timeout."""
+
+
+def four_letter_word(host: str, port: int, word: str, timeout: float,
+                     context: ssl.SSLContext | None = None) -> str:
     """Send a four letter word and read the answer until the server closes the connection.
 
     ``timeout`` bounds the connection and every read.  Raises :class:`OSError`
     (``socket.timeout``, ``ConnectionRefusedError``, ...) when no connection can be made;
     once connected, a write error, read timeout or reset ends the answer (which is then
-    empty or cut off).
+    empty or cut off), and a read that times out before the first byte raises
+    :class:`NoAnswer`.  With ``context`` the word goes over TLS (a ``secureClientPort``);
+    a failed handshake, or a TLS alert instead of the answer (a client certificate refused
+    under TLS 1.3), raises :class:`TlsError` saying why.
     """
     if len(word) != 4:
         raise ValueError('a four letter word has four letters: %r' % (word,))
@@ -275,15 +287,28 @@ def four_letter_word(host: str, port: int, word: str, timeout: float) -> str:
     sock = socket.create_connection((host, port), timeout=timeout)
     try:
         sock.settimeout(timeout)
+        if context is not None:
+            try:
+                sock = context.wrap_socket(sock, server_hostname=host)
+            except OSError as exc:  # ssl.SSLError is an OSError, and so is a timeout or a reset
+                raise TlsError(describe_tls_error(exc, timeout)) from exc
         try:
             sock.sendall(word.encode('ascii'))
+        except ssl.SSLError as exc:
+            raise TlsError(describe_tls_error(exc, timeout)) from exc
         except OSError:
             return ''  # connected, then dropped by the server: an empty answer
         while size < MAX_ANSWER_BYTES:
             try:
                 chunk = sock.recv(65536)
-            except (socket.timeout, ConnectionResetError):
+            except (socket.timeout, ConnectionResetError) as exc:
+                if not chunks and isinstance(exc, socket.timeout):
+                    raise NoAnswer('no answer to "%s" within %gs' % (word, timeout)) from exc
                 break
+            except ssl.SSLError as exc:
+                if chunks or isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+                    break  # the end of the answer, without a clean TLS close
+                raise TlsError(describe_tls_error(exc, timeout)) from exc
             if not chunk:
                 break
             chunks.append(chunk)
@@ -303,24 +328,38 @@ def _connect_error(exc: BaseException, timeout: float) -> str:
     return 'cannot connect: %s' % (getattr(exc, 'strerror', None) or exc,)
 
 
-def probe(host: str, port: int, timeout: float, use_mntr: bool = True) -> dict[str, t.Any]:
-    """Probe one server with ``srvr`` (and ``mntr`` when it is allowed).
+def probe(host: str, port: int, timeout: float, use_mntr: bool = True,
+          context: ssl.SSLContext | None = None) -> dict[str, t.Any]:
+    """Probe one server with ``srvr`` (and ``mntr`` when it is allowed), over TLS with ``context``.
 
     Never raises for network trouble: returns a server record (see :data:`SERVER_KEYS`,
-    ``address`` None) whose ``mode`` is ``unreachable`` when no connection could be made.
+    ``address`` None) whose ``mode`` is ``unreachable`` when no connection could be made
+    (also when the TLS handshake fails: ``error`` says why), ``not_serving`` when the server
+    did not answer.
     """
+    result = empty_server()
     try:
-        answer = four_letter_word(host, port, 'srvr', timeout)
+        answer = four_letter_word(host, port, 'srvr', timeout, context=context)
+    except TlsError as exc:
+        result['mode'] = 'unreachable'
+        result['error'] = str(exc)
+        return result
+    except NoAnswer as exc:
+        result['mode'] = 'not_serving'
+        result['error'] = str(exc)
+        if context is None:
+            result['error'] += (' (a TLS client port? ZooKeeper waits for a TLS handshake on its '
+                                'secureClientPort: set ssl=true)')
+        return result
     except (OSError, ValueError) as exc:
-        result = empty_server()
         result['mode'] = 'unreachable'
         result['error'] = _connect_error(exc, timeout)
         return result
     result = parse_srvr(answer)
     if use_mntr and result['mode'] in ('leader', 'follower', 'observer', 'standalone'):
         try:
-            mntr = parse_mntr(four_letter_word(host, port, 'mntr', timeout))
-        except (OSError, ValueError):
+            mntr = parse_mntr(four_letter_word(host, port, 'mntr', timeout, context=context))
+        except (OSError, ValueError, TlsError, NoAnswer):
             mntr = {}
         figures = mntr_figures(mntr)
         for name, value in figures.items():

@@ -26,6 +26,8 @@ description:
     leader's clock.
   - A request refused with a retriable error (a node that has just stopped is still in the metadata for
     a few seconds) is sent again for up to O(request_timeout_ms); kafka-python then picks another node.
+  - Also reads, best-effort, the SCRAM users (RV(users)) and the number of ACLs (RV(acl_count)); a cluster without an
+    authorizer, or a principal not allowed to read them, gives V(null) there, never a failure.
   - The module only reads; it never reports a change.
 author:
   - streamops engineering (@streamops)
@@ -342,6 +344,50 @@ topics:
           type: list
           elements: int
           sample: []
+users:
+  description:
+    - The users with SCRAM credentials (DescribeUserScramCredentials), sorted by name, each with its mechanisms
+      and iterations; never a password.
+    - V(null) when they cannot be read (the connecting principal lacks C(DESCRIBE) on the cluster, or brokers
+      before Kafka 2.7); the module then warns why.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 1.3.0
+  sample: [{"name": "admin", "mechanisms": [{"mechanism": "SCRAM-SHA-512", "iterations": 8192}]}]
+  contains:
+    name:
+      description: User name.
+      type: str
+      sample: admin
+    mechanisms:
+      description: Its SCRAM credentials, sorted by mechanism.
+      type: list
+      elements: dict
+      sample: [{"mechanism": "SCRAM-SHA-512", "iterations": 8192}]
+user_count:
+  description: Number of users in RV(users), V(null) when they cannot be read.
+  returned: always
+  type: int
+  version_added: 1.3.0
+  sample: 3
+authorizer:
+  description:
+    - Whether the cluster runs an authorizer (C(authorizer.class.name)). V(false) when DescribeAcls answers
+      C(SecurityDisabledError), V(true) when it answers (or refuses the connecting principal), V(null) when the
+      request failed otherwise.
+  returned: always
+  type: bool
+  version_added: 1.3.0
+  sample: true
+acl_count:
+  description:
+    - Number of ACLs in the cluster (DescribeAcls), V(null) without an authorizer (RV(authorizer=false)) or when the
+      connecting principal may not read them (the module then warns why).
+  returned: always
+  type: int
+  version_added: 1.3.0
+  sample: 12
 waited:
   description: With O(wait_for), the seconds the module waited and how many times it read the cluster.
   returned: when O(wait_for) is set
@@ -389,6 +435,12 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
+    ACLFilter,
+    ACLOperation,
+    ACLPermissionType,
+    ACLResourcePatternType,
+    ResourcePatternFilter,
+    ResourceType,
     call_retrying,
     check_kafka_library,
     client_kwargs,
@@ -408,6 +460,7 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health impo
     shape_quorum,
     unmet_wait_conditions,
 )
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_user import shape_users, snapshot_from_describe
 from ansible_collections.streamops.kafka.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_option_problems
 
 
@@ -440,6 +493,29 @@ def read_quorum(admin: t.Any, timeout_ms: int) -> dict[str, t.Any] | None:
         raise QuorumUnreadable('kafka-python %s cannot parse the DescribeQuorum answer of these brokers (KeyError %s); '
                                'it reads DescribeQuorum v2, which Kafka answers from 3.9 on'
                                % (getattr(kafka, '__version__', '?'), exc)) from exc
+
+
+def read_security(admin: t.Any, timeout_ms: int, warnings: list[str]) -> dict[str, t.Any]:
+    """SCRAM users and the ACL count, best-effort: what cannot be read is ``None`` and a warning, never an error."""
+    info: dict[str, t.Any] = dict(users=None, user_count=None, authorizer=None, acl_count=None)
+    try:
+        users = shape_users(snapshot_from_describe(call_retrying(admin.describe_user_scram_credentials, timeout_ms)))
+        info.update(users=users, user_count=len(users))
+    except Exception as exc:  # pylint: disable=broad-except  # best-effort
+        warnings.append('Cannot read the SCRAM users: %s' % describe_error(exc))
+    try:
+        match_all = ACLFilter(principal=None, host=None, operation=ACLOperation.ANY,
+                              permission_type=ACLPermissionType.ANY,
+                              resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY))
+        acls, _error = call_retrying(lambda: admin.describe_acls(match_all), timeout_ms)
+        info.update(authorizer=True, acl_count=len(acls))
+    except kafka_errors.SecurityDisabledError:
+        info['authorizer'] = False
+    except Exception as exc:  # pylint: disable=broad-except  # best-effort
+        if isinstance(exc, (kafka_errors.ClusterAuthorizationFailedError, kafka_errors.TopicAuthorizationFailedError)):
+            info['authorizer'] = True
+        warnings.append('Cannot read the ACLs: %s' % describe_error(exc))
+    return info
 
 
 def read_cluster(admin: t.Any, requested: list[str] | None, timeout_ms: int) -> dict[str, t.Any]:
@@ -516,6 +592,8 @@ def wait_for_conditions(module: AnsibleModule, requested: list[str] | None, serv
         if not unmet or time.monotonic() + params['wait_interval'] > deadline:
             break
         time.sleep(params['wait_interval'])
+    if not unmet:
+        info.update(read_security(admin, params['request_timeout_ms'], warnings))
     close_admin(admin)
     for warning in dict.fromkeys(warnings):
         module.warn(warning)
@@ -560,6 +638,7 @@ def main() -> None:
         admin = connect_admin(module)
         try:
             info = read_info(admin, requested, module.params, warnings)
+            info.update(read_security(admin, module.params['request_timeout_ms'], warnings))
         except Exception as exc:  # pylint: disable=broad-except
             module.fail_json(msg='Cannot read the cluster metadata from %s: %s' % (servers, describe_error(exc)),
                              exception=traceback.format_exc())

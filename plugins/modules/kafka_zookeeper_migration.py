@@ -25,6 +25,8 @@ description:
     mode that comes after the KRaft controllers are stopped and before the brokers are restarted with
     their ZooKeeper-mode settings.
   - Read-only unless O(reset=true).
+  - With O(ssl=true) it connects to the servers' TLS client port (C(secureClientPort)); when no server can be
+    reached the error names what went wrong with the last connections (for example C(certificate verify failed)).
 author:
   - streamops engineering (@streamops)
 options:
@@ -33,6 +35,7 @@ options:
       - The brokers' C(zookeeper.connect), that is C(host:port) servers separated by commas, optionally
         followed by the chroot the cluster lives in, for example C(zk1:2181,zk2:2181,zk3:2181/kafka).
       - IPv6 addresses are written in brackets, for example C([::1]:2181).
+      - With O(ssl=true), the servers' TLS client ports (C(secureClientPort)).
     type: str
     required: true
   timeout:
@@ -56,6 +59,8 @@ options:
     default: false
 requirements:
   - kazoo >= 2.9 (on the host that runs the module, usually the controller)
+extends_documentation_fragment:
+  - streamops.kafka.zookeeper_tls
 attributes:
   check_mode:
     support: full
@@ -72,6 +77,7 @@ notes:
     into the KRaft log. RV(migration_completed) is that offset being 0 or more.
   - The C(/controller) znode a KRaft controller writes is persistent; it stays after the migration is finalized,
     so RV(kraft_controller) stays V(true) from then on.
+  - With O(ssl=true), kazoo trusts the system's certificate authorities as well as O(ssl_cafile).
 seealso:
   - module: streamops.kafka.kafka_info
   - module: streamops.kafka.zookeeper_ensemble_info
@@ -103,6 +109,17 @@ EXAMPLES = r'''
     zookeeper_connect: zk1:2181,zk2:2181,zk3:2181/kafka
     reset: true
   register: zk_reset
+  delegate_to: localhost
+  run_once: true
+
+- name: Read the migration state through the ZooKeeper TLS client port, with a client certificate
+  streamops.kafka.kafka_zookeeper_migration:
+    zookeeper_connect: zk1:2281,zk2:2281,zk3:2281/kafka
+    ssl: true
+    ssl_cafile: /etc/kafka/tls/ca.pem
+    ssl_certfile: /etc/kafka/tls/client.pem
+    ssl_keyfile: /etc/kafka/tls/client.key
+  register: zk_migration
   delegate_to: localhost
   run_once: true
 
@@ -175,6 +192,12 @@ from ansible_collections.streamops.kafka.plugins.module_utils._zookeeper_migrati
     MigrationStateError,
     build_report,
     parse_connect,
+)
+from ansible_collections.streamops.kafka.plugins.module_utils._zookeeper_tls import (
+    KazooConnectionErrors,
+    kazoo_tls_kwargs,
+    tls_option_problems,
+    zookeeper_tls_argument_spec,
 )
 
 KAZOO_IMPORT_ERROR: str | None
@@ -249,6 +272,7 @@ def main() -> None:
             zookeeper_connect=dict(type='str', required=True),
             timeout=dict(type='int', default=10),
             reset=dict(type='bool', default=False),
+            **zookeeper_tls_argument_spec()
         ),
         supports_check_mode=True,
     )
@@ -261,14 +285,22 @@ def main() -> None:
         module.fail_json(msg=str(exc))
     if params['timeout'] <= 0:
         module.fail_json(msg='timeout must be a positive number of seconds, got %d' % params['timeout'])
+    tls_problems = tls_option_problems(params)
+    if tls_problems:
+        module.fail_json(msg='; '.join(tls_problems))
     where = ','.join(servers) + (chroot or '')
 
-    # kazoo logs connection attempts at WARNING; without a handler they would go to stderr
-    logging.getLogger('kazoo').addHandler(logging.NullHandler())
+    # kazoo logs connection attempts at WARNING; without a handler they would go to stderr.
+    # Why a connection failed (a TLS error) is only logged: collected to name it on a timeout.
+    logger = logging.getLogger('kazoo')
+    logger.addHandler(logging.NullHandler())
+    connection_errors = KazooConnectionErrors()
+    logger.addHandler(connection_errors)
     # short connection retries: kazoo's connection thread sleeps up to max_delay between attempts,
     # and the process cannot exit while it sleeps
     client = KazooClient(hosts=params['zookeeper_connect'].strip(), timeout=params['timeout'],
-                         connection_retry=dict(max_tries=-1, delay=0.1, max_delay=1))
+                         connection_retry=dict(max_tries=-1, delay=0.1, max_delay=1),
+                         **kazoo_tls_kwargs(params))
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
@@ -277,11 +309,14 @@ def main() -> None:
             module.warn('The chroot %s does not exist in ZooKeeper at %s: no Kafka cluster has used it yet'
                         % (chroot, ','.join(servers)))
     except KazooTimeoutError:
-        module.fail_json(msg='Cannot connect to ZooKeeper at %s: no server answered within %d s'
-                         % (','.join(servers), params['timeout']))
+        module.fail_json(msg='Cannot connect to ZooKeeper at %s%s: no server answered within %d s%s'
+                         % (','.join(servers), ' over TLS' if params['ssl'] else '', params['timeout'],
+                            connection_errors.summary()))
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(msg='Cannot connect to ZooKeeper at %s: %s' % (','.join(servers), exc),
                          exception=traceback.format_exc())
+    finally:
+        logger.removeHandler(connection_errors)
     removed: list[str] = []
     try:
         data, stats, children = read_znodes(client)

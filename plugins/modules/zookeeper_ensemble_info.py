@@ -20,6 +20,9 @@ description:
     ensemble as a whole (one leader, every server serving, expected member counts, no split brain).
   - Servers that cannot be reached or do not serve requests are reported, never raised as
     a traceback.
+  - With O(ssl=true) it probes the servers' TLS client port (C(secureClientPort)), where ZooKeeper answers
+    the four letter words inside the TLS connection; a failed handshake is reported per server, naming the
+    TLS error (for example C(certificate verify failed), a host name mismatch, or a client certificate refused).
   - The module only reads; it never reports a change.
 author:
   - streamops engineering (@streamops)
@@ -68,6 +71,7 @@ options:
     version_added: 1.2.0
 extends_documentation_fragment:
   - streamops.kafka.wait
+  - streamops.kafka.zookeeper_tls
 attributes:
   check_mode:
     support: full
@@ -82,6 +86,8 @@ notes:
   - Apache ZooKeeper always answers C(srvr), whatever the whitelist. A server (or a proxy in front of it)
     that refuses C(srvr) is reported as C(not_serving) with a problem that names the whitelist.
   - The health judgement only covers the servers listed in O(servers); list all members of the ensemble.
+  - The module needs no Python library beyond the standard library, also with O(ssl=true), so it can run on
+    the ZooKeeper hosts themselves.
 seealso:
   - name: ZooKeeper four letter words
     description: The C(srvr) and C(mntr) commands used to probe the servers.
@@ -89,6 +95,9 @@ seealso:
   - name: ZooKeeper monitoring
     description: Meaning of the C(mntr) figures.
     link: https://zookeeper.apache.org/doc/current/zookeeperMonitor.html
+  - name: ZooKeeper SSL user guide
+    description: The C(secureClientPort) and the C(ssl.*) settings of a ZooKeeper server.
+    link: https://cwiki.apache.org/confluence/display/ZOOKEEPER/ZooKeeper+SSL+User+Guide
 '''
 
 EXAMPLES = r'''
@@ -109,6 +118,17 @@ EXAMPLES = r'''
 - name: Show the leader
   ansible.builtin.debug:
     msg: "Leader is {{ zk_state.leader }}, problems: {{ zk_state.problems }}"
+
+- name: Check an ensemble on its TLS client port, with a client certificate (ssl.clientAuth=need)
+  streamops.kafka.zookeeper_ensemble_info:
+    servers:
+      - zk1.example.com:2281
+      - zk2.example.com:2281
+      - zk3.example.com:2281
+    ssl: true
+    ssl_cafile: /etc/zookeeper/tls/ca.pem
+    ssl_certfile: /etc/zookeeper/tls/client.pem    # the private key, then the certificate chain
+    expected_voters: 3
 
 - name: Wait until an election is over after a restart
   streamops.kafka.zookeeper_ensemble_info:
@@ -139,9 +159,10 @@ servers:
     mode:
       description:
         - C(leader), C(follower), C(observer) or C(standalone) for a serving server.
-        - C(unreachable) when no connection could be made, C(not_serving) when the server answered
-          but does not serve requests (no quorum, still starting, C(srvr) not in the whitelist,
-          empty or cut off answer). RV(servers[].error) says why.
+        - C(unreachable) when no connection could be made (with O(ssl=true), also when the TLS handshake
+          failed), C(not_serving) when the server answered but does not serve requests (no quorum, still
+          starting, C(srvr) not in the whitelist, empty or cut off answer, no answer at all). RV(servers[].error)
+          says why.
       type: str
       returned: always
       sample: follower
@@ -181,7 +202,11 @@ servers:
       returned: always
       sample: 5
     error:
-      description: Why the server is C(unreachable) or C(not_serving); V(null) for a serving server.
+      description:
+        - Why the server is C(unreachable) or C(not_serving); V(null) for a serving server.
+        - >-
+          A failed TLS handshake starts with C(TLS handshake failed:), for example
+          C(TLS handshake failed: certificate verify failed: Hostname mismatch, certificate is not valid for 'zk1').
       type: str
       returned: always
       sample: connection refused
@@ -251,6 +276,7 @@ counts:
   sample: {"leader": 1, "follower": 2, "observer": 0, "standalone": 0, "unreachable": 0, "not_serving": 0}
 '''
 
+import ssl
 import time
 import typing as t
 from concurrent.futures import ThreadPoolExecutor
@@ -264,15 +290,22 @@ from ansible_collections.streamops.kafka.plugins.module_utils._zookeeper import 
     probe,
 )
 from ansible_collections.streamops.kafka.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_option_problems
+from ansible_collections.streamops.kafka.plugins.module_utils._zookeeper_tls import (
+    TlsConfigError,
+    client_ssl_context,
+    tls_option_problems,
+    zookeeper_tls_argument_spec,
+)
 
 SERVING_MODES = ('leader', 'follower', 'observer', 'standalone')
 
 
-def probe_all(addresses: list[tuple[str, str, int]], timeout: float) -> list[dict[str, t.Any]]:
-    """Probe every ``(address, host, port)`` in parallel; results in the same order."""
+def probe_all(addresses: list[tuple[str, str, int]], timeout: float,
+              context: ssl.SSLContext | None = None) -> list[dict[str, t.Any]]:
+    """Probe every ``(address, host, port)`` in parallel (over TLS with ``context``); results in the same order."""
     def one(item: tuple[str, str, int]) -> dict[str, t.Any]:
         address, host, port = item
-        record = probe(host, port, timeout)
+        record = probe(host, port, timeout, context=context)
         record['address'] = address
         return record
 
@@ -289,7 +322,8 @@ def main() -> None:
             expected_observers=dict(type='int'),
             timeout=dict(type='float', default=5.0),
             wait_until=dict(type='str', choices=['healthy', 'serving']),
-            **WAIT_ARGUMENT_SPEC
+            **WAIT_ARGUMENT_SPEC,
+            **zookeeper_tls_argument_spec()
         ),
         supports_check_mode=True,
     )
@@ -317,6 +351,14 @@ def main() -> None:
     if params['timeout'] <= 0:
         errors.append('timeout must be a positive number of seconds, got %s' % params['timeout'])
     errors.extend(wait_option_problems(params))
+    tls_problems = tls_option_problems(params)
+    errors.extend(tls_problems)
+    context = None
+    if not tls_problems:
+        try:
+            context = client_ssl_context(params)
+        except TlsConfigError as exc:
+            errors.append(str(exc))
     if errors:
         module.fail_json(msg='; '.join(errors), changed=False)
 
@@ -325,7 +367,7 @@ def main() -> None:
     reads = 0
     while True:
         reads += 1
-        servers = probe_all(addresses, params['timeout'])
+        servers = probe_all(addresses, params['timeout'], context)
         healthy, leader, problems, counts = evaluate(servers, params['expected_voters'], params['expected_observers'])
         serving = all(server.get('mode') in SERVING_MODES for server in servers)
         met = healthy if wait_until == 'healthy' else serving

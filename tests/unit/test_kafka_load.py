@@ -259,3 +259,19 @@ def test_stop_kills_a_producer_that_ignores_the_stop(tmp_path):
     finally:
         if stuck.poll() is None:
             stuck.kill()
+
+
+def test_client_config_is_read_from_a_json_object(tmp_path):
+    path = tmp_path / "client.json"
+    path.write_text('{"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512"}')
+    kafka_load.load_client_config(str(path))
+    assert kafka_load.CLIENT_CONFIG == {"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512"}
+    kafka_load.load_client_config(None)
+    assert kafka_load.CLIENT_CONFIG == {}
+
+
+def test_client_config_that_is_not_an_object_is_refused_naming_the_file(tmp_path):
+    path = tmp_path / "client.json"
+    path.write_text('["SASL_SSL"]')
+    with pytest.raises(ValueError, match="client.json must hold a JSON object, got list"):
+        kafka_load.load_client_config(str(path))

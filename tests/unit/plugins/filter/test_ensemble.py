@@ -97,3 +97,11 @@ def test_empty_address_and_empty_group():
     members[0]["address"] = " "
     assert "zk1: zookeeper_address is empty" in ensemble_problems(members)
     assert ensemble_problems([]) == ["the ensemble has no members (is the inventory group empty?)"]
+
+
+def test_secure_client_port_is_optional_and_checked_for_collisions():
+    members = three()
+    assert ensemble_problems([dict(m, secure_client_port=None) for m in members]) == []
+    assert ensemble_problems([dict(m, secure_client_port=2182) for m in members]) == []
+    [msg] = ensemble_problems([dict(members[0], secure_client_port=2888)] + members[1:])
+    assert "zk1: zookeeper_quorum_port 2888 collides with zookeeper_secure_client_port" in msg

@@ -178,3 +178,37 @@ def test_call_retrying_gives_up_at_the_timeout():
     with pytest.raises(errors.KafkaConnectionError):
         k.call_retrying(call, 100, pause=0.03)
     assert 2 <= call.calls <= 5
+
+
+def test_connect_admin_names_the_logged_connection_errors(monkeypatch):
+    """A failed bootstrap only says 'Unable to bootstrap'; the TLS or SASL reason kafka-python logged is added."""
+    import logging
+
+    from ansible_collections.streamops.kafka.plugins.module_utils import _kafka as k
+
+    class Failed(Exception):
+        pass
+
+    def open_admin(_kwargs):
+        log = logging.getLogger('kafka.net.connection')
+        for reason in ('KafkaConnectionError: socket disconnected',
+                       '[Error 58] SaslAuthenticationFailedError: invalid credentials',
+                       'KafkaConnectionError: socket disconnected'):
+            log.error('<KafkaConnection node_id=bootstrap-0>: Connection lost: %s', reason)
+        log.warning('Bootstrap connection failed: not collected')
+        raise k.kafka_errors.KafkaTimeoutError("Unable to bootstrap from ['b1:9093']")
+
+    class Module:
+        params = dict(bootstrap_servers=['b1:9093'], security_protocol='PLAINTEXT')
+
+        def fail_json(self, msg, **_kw):
+            raise Failed(msg)
+
+    monkeypatch.setattr(k, 'open_admin', open_admin)
+    with pytest.raises(Failed) as failed:
+        k.connect_admin(Module())
+    assert str(failed.value) == (
+        "Cannot connect to Kafka bootstrap servers b1:9093 (security_protocol=PLAINTEXT): KafkaTimeoutError: "
+        "Unable to bootstrap from ['b1:9093'] (connection errors: [Error 58] SaslAuthenticationFailedError: "
+        "invalid credentials; KafkaConnectionError: socket disconnected)")
+    assert not any(isinstance(h, k.ConnectionErrors) for h in logging.getLogger('kafka').handlers)

@@ -760,10 +760,12 @@ def test_probe_truncated_answer(fake_zk: t.Any) -> None:
 
 
 def test_probe_silent_server_times_out(fake_zk: t.Any) -> None:
+    # What a plaintext probe of a TLS client port gets: ZooKeeper waits for a TLS handshake.
     fake = fake_zk({'srvr': None})
     result = probe('127.0.0.1', fake.port, 0.3)
     assert result['mode'] == 'not_serving'
-    assert result['error'].startswith('empty answer')
+    assert result['error'] == ('no answer to "srvr" within 0.3s (a TLS client port? ZooKeeper waits for a TLS '
+                               'handshake on its secureClientPort: set ssl=true)')
 
 
 def test_probe_connection_refused() -> None:

@@ -59,10 +59,13 @@ class FakeAdmin:
     """KafkaAdminClient of a ZooKeeper-mode cluster (3.9) or, with ``quorum``, of a KRaft one (4.x)."""
 
     def __init__(self, fail: Exception | list[Exception] | None = None, quorum: t.Any = None,
-                 features: t.Any = None) -> None:
+                 features: t.Any = None, users: t.Any = None, acls: t.Any = None) -> None:
         self.fail = fail
         self.quorum = quorum
         self.features = features
+        # SCRAM users (describe_user_scram_credentials answer or an exception); ACLs (a count or an exception)
+        self.users = {} if users is None else users
+        self.acls = kafka_errors.SecurityDisabledError('No Authorizer is configured.') if acls is None else acls
         self.asked: list[t.Any] = []
         self.closed = False
 
@@ -96,6 +99,17 @@ class FakeAdmin:
         if isinstance(self.quorum, Exception):
             raise self.quorum
         return self.quorum
+
+    def describe_user_scram_credentials(self, users: list[str] | None = None) -> dict[str, t.Any]:
+        if isinstance(self.users, Exception):
+            raise self.users
+        return self.users
+
+    def describe_acls(self, acl_filter: t.Any) -> tuple[list[t.Any], t.Any]:
+        assert acl_filter.resource_pattern.resource_type.name == 'ANY'
+        if isinstance(self.acls, Exception):
+            raise self.acls
+        return [object()] * self.acls, kafka_errors.NoError
 
     def close(self) -> None:
         self.closed = True
@@ -398,3 +412,83 @@ def test_bad_wait_options_fail_before_connecting(monkeypatch: pytest.MonkeyPatch
     opener = ChangingAdmins([FakeAdmin()])
     failed, result = run_wait(monkeypatch, opener, wait_for={'brokers': [1]}, **args)
     assert failed is True and result['msg'] == message and opener.opened == 0
+
+
+# --------------------------------------------------------------------------------------------------
+# SCRAM users and ACLs, best-effort
+
+
+def scram(*credentials: tuple[str, int, int]) -> dict[str, t.Any]:
+    from kafka.admin import ScramMechanism
+
+    out: dict[str, t.Any] = {}
+    for user, mechanism, iterations in credentials:
+        out.setdefault(user, dict(error=None, credential_infos=[]))['credential_infos'].append(
+            dict(mechanism=ScramMechanism(mechanism), iterations=iterations))
+    return out
+
+
+def test_users_and_acls_of_a_secured_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(users=scram(('zed', 1, 4096), ('admin', 2, 8192), ('zed', 2, 16384)), acls=3)
+    failed, result = run(monkeypatch, admin)
+    assert failed is False
+    assert result['users'] == [
+        dict(name='admin', mechanisms=[dict(mechanism='SCRAM-SHA-512', iterations=8192)]),
+        dict(name='zed', mechanisms=[dict(mechanism='SCRAM-SHA-256', iterations=4096),
+                                     dict(mechanism='SCRAM-SHA-512', iterations=16384)])]
+    assert result['user_count'] == 2
+    assert result['authorizer'] is True
+    assert result['acl_count'] == 3
+    assert WARNINGS == []
+
+
+def test_no_authorizer_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    failed, result = run(monkeypatch, FakeAdmin())
+    assert failed is False
+    assert result['authorizer'] is False
+    assert result['acl_count'] is None
+    assert result['users'] == [] and result['user_count'] == 0
+    assert WARNINGS == []
+
+
+def test_users_and_acls_refused_are_null_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = FakeAdmin(users=kafka_errors.ClusterAuthorizationFailedError('Cluster authorization failed.'),
+                      acls=kafka_errors.ClusterAuthorizationFailedError('Cluster authorization failed.'))
+    failed, result = run(monkeypatch, admin)
+    assert failed is False
+    assert result['users'] is None and result['user_count'] is None
+    assert result['authorizer'] is True and result['acl_count'] is None
+    assert WARNINGS == ['Cannot read the SCRAM users: ClusterAuthorizationFailedError: [Error 31] ClusterAuthorizationFailedError: '
+                        'Cluster authorization failed.',
+                        'Cannot read the ACLs: ClusterAuthorizationFailedError: [Error 31] ClusterAuthorizationFailedError: '
+                        'Cluster authorization failed.']
+
+
+def test_acls_unreadable_for_another_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    failed, result = run(monkeypatch, FakeAdmin(acls=RuntimeError('boom')))
+    assert failed is False
+    assert result['authorizer'] is None and result['acl_count'] is None
+    assert WARNINGS == ['Cannot read the ACLs: RuntimeError: boom']
+
+
+class CountingAdmin(FakeAdmin):
+    """Counts the SCRAM and ACL reads."""
+
+    def __init__(self, **kwargs: t.Any) -> None:
+        super().__init__(**kwargs)
+        self.security_reads = 0
+
+    def describe_user_scram_credentials(self, users: list[str] | None = None) -> dict[str, t.Any]:
+        self.security_reads += 1
+        return super().describe_user_scram_credentials(users)
+
+
+def test_wait_for_reads_users_and_acls_once_at_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = CountingAdmin(users=scram(('admin', 2, 8192)), acls=1)
+    growing = GrowingAdmin(after=3, users=scram(('admin', 2, 8192)), acls=1)
+    growing.describe_user_scram_credentials = admin.describe_user_scram_credentials  # type: ignore[method-assign]
+    failed, result = run_wait(monkeypatch, ChangingAdmins([growing]), wait_for=dict(brokers=[1, 2]))
+    assert failed is False
+    assert result['waited']['reads'] == 3
+    assert admin.security_reads == 1
+    assert result['user_count'] == 1 and result['authorizer'] is True and result['acl_count'] == 1

@@ -19,7 +19,7 @@ from ansible.module_utils import basic
 from ansible_collections.streamops.kafka.plugins.module_utils import _kafka, _kafka_config
 from ansible_collections.streamops.kafka.plugins.modules import kafka_topic as module
 
-from module_harness import FailJson, exit_json, fail_json, patch_module_args, run_main
+from module_harness import AdminRun, FailJson, fail_json, patch_module_args
 
 
 WRITES = ('create_topics', 'create_partitions', 'alter_configs', 'delete_topics')
@@ -142,24 +142,12 @@ class FakeAdmin:
         return [c for c in self.writes() if not c[2].get('validate_only')]
 
 
-class Run:
+class Run(AdminRun):
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.monkeypatch = monkeypatch
-        self.admin = FakeAdmin()
-        monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-        monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-        monkeypatch.setattr(module, 'connect_admin', lambda _module: self.admin)
+        super().__init__(monkeypatch, module, FakeAdmin())
         monkeypatch.setattr(module.time, 'sleep', lambda _seconds: None)
         self.warnings: list[str] = []
         monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda _self, warning: self.warnings.append(warning))
-
-    def __call__(self, check: bool = False, diff: bool = False, **args: t.Any) -> tuple[bool, dict[str, t.Any]]:
-        args.setdefault('bootstrap_servers', ['127.0.0.1:9092'])
-        if check:
-            args['_ansible_check_mode'] = True
-        if diff:
-            args['_ansible_diff'] = True
-        return run_main(module, args)
 
 
 @pytest.fixture

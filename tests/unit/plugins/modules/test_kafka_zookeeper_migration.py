@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import types
 import typing as t
 
@@ -42,6 +43,7 @@ class FakeKazoo:
         self.fail_start = fail_start
         self.bump = bump  # a path some other client rewrites between read and delete
         self.kwargs = kwargs
+        self.tls: dict[str, t.Any] = {}
         self.deleted: list[tuple[str, int]] = []
         self.stopped = False
         FakeKazoo.instances.append(self)
@@ -49,6 +51,9 @@ class FakeKazoo:
     def start(self, timeout: float) -> None:
         self.start_timeout = timeout
         if self.fail_start:
+            # what kazoo logs for each failed connection attempt before its start times out
+            for reason in self.kwargs.get('dropped', ()):
+                logging.getLogger('kazoo.client').warning('Connection dropped: %s', reason)
             raise self.fail_start
 
     def get(self, path: str) -> tuple[bytes, t.Any]:
@@ -87,9 +92,11 @@ class Run:
 
     def __call__(self, args: dict[str, t.Any], znodes: dict[str, bytes | None] | None = None,
                  brokers: list[str] | None = None, **fake: t.Any) -> tuple[bool, dict[str, t.Any]]:
-        def factory(hosts: str, timeout: float, connection_retry: dict[str, t.Any]) -> FakeKazoo:
-            return FakeKazoo(dict(znodes or {}), brokers, hosts=hosts, timeout=timeout,
-                             connection_retry=connection_retry, **fake)
+        def factory(hosts: str, timeout: float, connection_retry: dict[str, t.Any], **tls: t.Any) -> FakeKazoo:
+            client = FakeKazoo(dict(znodes or {}), brokers, hosts=hosts, timeout=timeout,
+                               connection_retry=connection_retry, **fake)
+            client.tls = tls
+            return client
 
         self.monkeypatch.setattr(module, 'KazooClient', factory)
         return run_main(module, args)
@@ -126,6 +133,7 @@ def test_reads_the_migration_state(run: Run) -> None:
     assert run.client.start_timeout == 10
     assert run.client.deleted == []
     assert run.client.stopped is True
+    assert run.client.tls == {}  # plaintext unless ssl=true
     assert json.loads(json.dumps(result)) == result
 
 
@@ -224,4 +232,39 @@ def test_missing_kazoo(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     failed, result = run({'zookeeper_connect': CONNECT})
     assert failed is True
     assert 'kazoo' in result['msg']
+    assert FakeKazoo.instances == []
+
+
+# --------------------------------------------------------------------------- TLS options
+
+def test_ssl_options_reach_kazoo(run: Run, tmp_path: t.Any) -> None:
+    ca = tmp_path / 'ca.pem'
+    keystore = tmp_path / 'client.pem'
+    ca.write_text('CA')
+    keystore.write_text('KEY+CERT')
+    failed, result = run({'zookeeper_connect': '127.0.0.1:2281', 'ssl': True, 'ssl_cafile': str(ca),
+                          'ssl_certfile': str(keystore)}, {'/cluster/id': CLUSTER_ID}, ['1'])
+    assert failed is False and result['cluster_id'] == '4S9m8QM_RX2MLxVvv_OKGg'
+    assert run.client.tls == dict(use_ssl=True, ca=str(ca), certfile=str(keystore), keyfile=str(keystore),
+                                  verify_certs=True, check_hostname=True)
+
+
+def test_tls_failure_is_named_on_timeout(run: Run) -> None:
+    dropped = ['socket connection error: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: '
+               'self-signed certificate in certificate chain (_ssl.c:1006)']
+    failed, result = run({'zookeeper_connect': '127.0.0.1:2281', 'ssl': True, 'timeout': 2},
+                         fail_start=KazooTimeoutError('Connection time-out'), dropped=dropped)
+    assert failed is True
+    assert result['msg'] == ('Cannot connect to ZooKeeper at 127.0.0.1:2281 over TLS: no server answered within 2 s '
+                             '(connection errors: %s)' % dropped[0])
+    assert not any(isinstance(h, module.KazooConnectionErrors) for h in logging.getLogger('kazoo').handlers)
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'ssl_certfile': '/etc/kafka/client.pem'}, 'ssl_certfile=/etc/kafka/client.pem is only used with ssl=true'),
+    ({'ssl': True, 'ssl_cafile': '/nonexistent/ca.pem'}, 'ssl_cafile=/nonexistent/ca.pem: no such file'),
+])
+def test_bad_tls_options_fail_before_connecting(run: Run, args: dict[str, t.Any], message: str) -> None:
+    failed, result = run(dict(args, zookeeper_connect=CONNECT))
+    assert failed is True and result['msg'] == message
     assert FakeKazoo.instances == []

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import typing as t
 
 import pytest
@@ -34,6 +35,18 @@ STANDALONE = srvr('standalone', '0x0')
 WHITELIST = 'srvr is not executed because it is not in the whitelist.\n'
 NOT_SERVING = 'This ZooKeeper instance is not currently serving requests\n'
 UNREACHABLE = object()
+# A CA certificate (EC P-256, valid 2026-2126) for the ssl_cafile tests: the module loads it into its TLS context.
+CA_PEM = """\
+-----BEGIN CERTIFICATE-----
+MIIBPjCB5aADAgECAgEBMAoGCCqGSM49BAMCMBwxGjAYBgNVBAMMEXN0cmVhbW9w
+cyB1bml0IENBMCAXDTI2MDEwMTAwMDAwMFoYDzIxMjYwMTAxMDAwMDAwWjAcMRow
+GAYDVQQDDBFzdHJlYW1vcHMgdW5pdCBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEH
+A0IABChCtxtYllkliiQmhSR7p/Hl6W2+/nadKKJNUULPPlQLXjnLyvtL/yDB5wte
+Mw+VAW3hiBerjS+1EOWoCFzkntejFjAUMBIGA1UdEwEB/wQIMAYBAf8CAQAwCgYI
+KoZIzj0EAwIDSAAwRQIhAL0OUU4sFVnAsGRCtDIxU3WjRCyYiwiGTEQDZzfIfPrx
+AiA8qrpIRp52uAr0UfzBZ5wKXWzcG+ZA6mp4S1y3zEhxJg==
+-----END CERTIFICATE-----
+"""
 
 
 class Run:
@@ -42,14 +55,18 @@ class Run:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.monkeypatch = monkeypatch
         self.probed: list[tuple[str, int, float]] = []
+        self.contexts: list[t.Any] = []
         monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
         monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
 
     def __call__(self, args: dict[str, t.Any], answers: dict[str, t.Any]) -> tuple[bool, dict[str, t.Any]]:
-        def fake_probe(host: str, port: int, timeout: float) -> dict[str, t.Any]:
+        def fake_probe(host: str, port: int, timeout: float, context: t.Any = None) -> dict[str, t.Any]:
             self.probed.append((host, port, timeout))
+            self.contexts.append(context)
             key = ('[%s]:%d' if ':' in host else '%s:%d') % (host, port)
             answer = answers[key]
+            if isinstance(answer, dict):  # a whole probe record, e.g. a failed TLS handshake
+                return dict(zk.empty_server(), **answer)
             if answer is UNREACHABLE:
                 record = zk.empty_server()
                 record.update(mode='unreachable', error='connection refused')
@@ -270,3 +287,54 @@ def test_without_wait_until_one_probe(run: Run) -> None:
 def test_bad_wait_options_fail_before_probing(run: Run, args: dict[str, t.Any], message: str) -> None:
     failed, result = run({'servers': SERVERS, 'wait_until': 'healthy', **args}, {})
     assert failed is True and result['msg'] == message and run.probed == []
+
+
+# --------------------------------------------------------------------------- TLS options
+
+def test_without_ssl_no_tls_context(run: Run) -> None:
+    failed, _result = run({'servers': SERVERS[:1]}, {'10.0.0.1:2181': STANDALONE})
+    assert failed is False and run.contexts == [None]
+
+
+def test_ssl_probes_every_server_with_one_context(run: Run, tmp_path: t.Any) -> None:
+    ca = tmp_path / 'ca.pem'
+    ca.write_text(CA_PEM)
+    failed, result = run({'servers': SERVERS, 'ssl': True, 'ssl_cafile': str(ca), 'ssl_check_hostname': False},
+                         {'10.0.0.1:2181': FOLLOWER, '10.0.0.2:2181': LEADER, '10.0.0.3:2181': FOLLOWER})
+    assert failed is False and result['healthy'] is True
+    assert len(run.contexts) == 3 and len({id(c) for c in run.contexts}) == 1
+    context = run.contexts[0]
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname is False
+    assert [cert['subject'] for cert in context.get_ca_certs()] == [((('commonName', 'streamops unit CA'),),)]
+
+
+def test_tls_handshake_failure_names_the_server(run: Run) -> None:
+    refused = dict(mode='unreachable', error='TLS handshake failed: certificate verify failed: '
+                                             'self-signed certificate in certificate chain')
+    failed, result = run({'servers': SERVERS[:1], 'ssl': True}, {'10.0.0.1:2181': refused})
+    assert failed is True
+    assert result['msg'] == ('ZooKeeper ensemble is not healthy: 10.0.0.1:2181: unreachable (TLS handshake failed: '
+                             'certificate verify failed: self-signed certificate in certificate chain); '
+                             'no leader: none of the listed servers is serving')
+    assert isinstance(run.contexts[0], ssl.SSLContext) and run.contexts[0].check_hostname is True
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'ssl_cafile': '/etc/zk/ca.pem'}, 'ssl_cafile=/etc/zk/ca.pem is only used with ssl=true'),
+    ({'ssl': True, 'ssl_cafile': '/nonexistent/ca.pem'}, 'ssl_cafile=/nonexistent/ca.pem: no such file'),
+    ({'ssl': True, 'ssl_keyfile': '/nonexistent/client.key'},
+     'ssl_keyfile=/nonexistent/client.key needs ssl_certfile, the client certificate of that key; '
+     'ssl_keyfile=/nonexistent/client.key: no such file'),
+])
+def test_bad_tls_options_fail_before_probing(run: Run, args: dict[str, t.Any], message: str) -> None:
+    failed, result = run(dict(args, servers=SERVERS), {})
+    assert failed is True and result['msg'] == message and run.probed == []
+
+
+def test_unusable_ca_file_fails_before_probing(run: Run, tmp_path: t.Any) -> None:
+    ca = tmp_path / 'ca.pem'
+    ca.write_text('not a certificate\n')
+    failed, result = run({'servers': SERVERS, 'ssl': True, 'ssl_cafile': str(ca)}, {})
+    assert failed is True and run.probed == []
+    assert result['msg'].startswith('ssl_cafile=%s holds no usable CA certificate (PEM): ' % ca)
