@@ -40,6 +40,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -217,9 +218,12 @@ def log_tail(path: Path, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def four_letter_word(host: str, port: int, word: str, timeout: float = 3.0) -> str:
-    """Send a ZooKeeper four letter word (e.g. 'srvr') over a plain socket; return the answer."""
-    with socket.create_connection((host, port), timeout=timeout) as s:
+def four_letter_word(host: str, port: int, word: str, timeout: float = 3.0,
+                     context: ssl.SSLContext | None = None) -> str:
+    """Send a ZooKeeper four letter word (e.g. 'srvr') over a plain socket, or over TLS with
+    ``context`` (a ZooKeeper secureClientPort); return the answer."""
+    with socket.create_connection((host, port), timeout=timeout) as raw:
+        s = context.wrap_socket(raw, server_hostname=host) if context is not None else raw
         s.sendall(word.encode("ascii"))
         chunks = []
         while True:
@@ -392,14 +396,36 @@ class _Nodes:
 
 
 class ZooKeeperEnsemble(_Nodes):
-    """n ZooKeeper servers on 127.0.0.1 (n=1: standalone), each with its own conf/data/log dirs."""
+    """n ZooKeeper servers on 127.0.0.1 (n=1: standalone), each with its own conf/data/log dirs.
+
+    ``tls=True`` serves clients on a TLS port only and runs the quorum over TLS, with PEM stores
+    from :func:`make_test_pki` (``self.tls``: ``"ca"`` and one ``streamops-zk-<myid>`` key store per
+    member, whose certificate names ``localhost`` and ``127.0.0.1``)::
+
+        secureClientPort=<client_ports[i]>    secureClientPortAddress=127.0.0.1   (no clientPort)
+        serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory
+        ssl.keyStore.location=<member pem>    ssl.keyStore.type=PEM
+        ssl.trustStore.location=<ca pem>      ssl.trustStore.type=PEM
+        ssl.clientAuth=<client_auth>          (none, want or need)
+        sslQuorum=true
+        ssl.quorum.keyStore.location=<member pem>  ssl.quorum.keyStore.type=PEM
+        ssl.quorum.trustStore.location=<ca pem>    ssl.quorum.trustStore.type=PEM
+
+    No plaintext client port is left: every probe of this class (``srvr``, ``wait_serving``) and of
+    the tests goes through the TLS port, as a secured production member would be reached.
+    ``client_context()`` is the ``ssl`` context the helpers use (CA, and a member certificate as the
+    client certificate, which ``ssl.clientAuth=need`` requires). ``tls_sans`` are the names the
+    member certificates carry; a member's address must be among them for the quorum (whose host
+    name verification ZooKeeper turns on by default, in both directions) and for the helpers.
+    """
 
     kind = "zookeeper"
     start_timeout = 90.0
 
     def __init__(self, n: int = 3, base_dir: Path | str | None = None, version: str | None = None,
                  tick_time: int = 1000, extra_config: dict[str, object] | None = None,
-                 jvm_opts: list[str] | None = None) -> None:
+                 jvm_opts: list[str] | None = None, tls: bool = False, client_auth: str = "none",
+                 tls_sans: Iterable[str] = ("localhost", "127.0.0.1")) -> None:
         super().__init__(n, base_dir, "streamops-zk-")
         self.home = ensure_unpacked("zookeeper", version)
         ports = free_ports(4 * n)
@@ -408,6 +434,12 @@ class ZooKeeperEnsemble(_Nodes):
         self.election_ports = ports[2 * n:3 * n]
         self.admin_ports = ports[3 * n:4 * n]
         self.jvm_opts = list(jvm_opts or [])
+        self.tls: dict[str, Path] = {}
+        self._contexts: dict[bool, ssl.SSLContext] = {}
+        self.tls_sans = list(tls_sans)
+        self.client_auth = client_auth
+        if tls:
+            self.tls = make_test_pki(self.base_dir / "tls", [self.member_name(i) for i in range(n)], sans=tls_sans)
         for i in range(n):
             d = self.node_dir(i)
             (d / "data").mkdir(parents=True, exist_ok=True)
@@ -435,8 +467,45 @@ class ZooKeeperEnsemble(_Nodes):
                 for j in range(n):
                     cfg["server.%d" % (j + 1)] = "127.0.0.1:%d:%d" % (
                         self.quorum_ports[j], self.election_ports[j])
+            if tls:
+                del cfg["clientPort"], cfg["clientPortAddress"]
+                keystore = self.tls[self.member_name(i)]
+                cfg.update({
+                    "secureClientPort": self.client_ports[i],
+                    "secureClientPortAddress": "127.0.0.1",
+                    "serverCnxnFactory": "org.apache.zookeeper.server.NettyServerCnxnFactory",
+                    "ssl.keyStore.location": keystore,
+                    "ssl.keyStore.type": "PEM",
+                    "ssl.trustStore.location": self.tls["ca"],
+                    "ssl.trustStore.type": "PEM",
+                    "ssl.clientAuth": client_auth,
+                    "sslQuorum": "true",
+                    "ssl.quorum.keyStore.location": keystore,
+                    "ssl.quorum.keyStore.type": "PEM",
+                    "ssl.quorum.trustStore.location": self.tls["ca"],
+                    "ssl.quorum.trustStore.type": "PEM",
+                })
             cfg.update(extra_config or {})
             _write_properties(self.cfg_path(i), cfg)
+
+    @staticmethod
+    def member_name(i: int) -> str:
+        """Certificate name (CN, PEM file name) of member i in TLS mode."""
+        return "streamops-zk-%d" % (i + 1)
+
+    def client_context(self, certificate: bool = True) -> ssl.SSLContext | None:
+        """The ``ssl`` context of a client of the TLS port (None without TLS): trusts the test CA,
+        checks the host name (when the certificates name 127.0.0.1) and, with ``certificate``,
+        presents member 1's certificate."""
+        if not self.tls:
+            return None
+        if certificate not in self._contexts:
+            context = ssl.create_default_context(cafile=str(self.tls["ca"]))
+            context.check_hostname = "127.0.0.1" in self.tls_sans  # what the helpers connect to
+            if certificate:
+                context.load_cert_chain(str(self.tls[self.member_name(0)]))
+            self._contexts[certificate] = context
+        return self._contexts[certificate]
 
     def node_dir(self, i: int) -> Path:
         return self.base_dir / ("zk%d" % (i + 1))
@@ -472,7 +541,8 @@ class ZooKeeperEnsemble(_Nodes):
     def srvr(self, i: int, timeout: float = 3.0) -> dict[str, str]:
         """The parsed 'srvr' answer of node i ({} if it does not answer or is not serving)."""
         try:
-            return parse_srvr(four_letter_word("127.0.0.1", self.client_ports[i], "srvr", timeout))
+            return parse_srvr(four_letter_word("127.0.0.1", self.client_ports[i], "srvr", timeout,
+                                               context=self.client_context()))
         except OSError:
             return {}
 
@@ -671,10 +741,14 @@ class _KafkaNodes(_Nodes):
         running = ["127.0.0.1:%d" % self.ports[i] for i in self.running() if self.is_broker(i)]
         config: dict[str, object] = dict(bootstrap_servers=running or self.addresses,
                                          request_timeout_ms=timeout_ms,
-                                         client_id="streamops-cluster-probe")
+                                         client_id="streamops-cluster-probe", **self.client_security())
         if "bootstrap_timeout_ms" in getattr(KafkaAdminClient, "DEFAULT_CONFIG", {}):
             config["bootstrap_timeout_ms"] = timeout_ms
         return KafkaAdminClient(**config)
+
+    def client_security(self) -> dict[str, object]:
+        """kafka-python keyword arguments the probes connect with (none: PLAINTEXT; see SecureKraftCluster)."""
+        return {}
 
     def registered_brokers(self, timeout_ms: int = 10000) -> tuple[set[int], int]:
         """(ids of the registered, unfenced brokers, controller id) via KafkaAdminClient.describe_cluster().
@@ -971,3 +1045,170 @@ class KraftCluster(_KafkaNodes):
                 raise StartupError("KRaft quorum not settled after %.0fs (last: %r)\n%s"
                                    % (timeout, last, self.tails()))
             time.sleep(0.5)
+
+
+# --------------------------------------------------------------------------------------------------
+# TLS + SASL/SCRAM + ACLs
+
+
+def make_test_pki(directory: Path, nodes: Iterable[str], days: int = 2,
+                  sans: Iterable[str] = ("localhost", "127.0.0.1")) -> dict[str, Path]:
+    """A private CA and one certificate per node name, as PEM files in ``directory``.
+
+    Uses ``cryptography`` (imported here: only the secured clusters need it). Keys are EC P-256.
+    Every node certificate has the SANs ``sans`` (IP addresses as such; by default ``localhost``
+    and ``127.0.0.1``: every test node listens on loopback), subject ``CN=<name>`` and both TLS
+    server and client usage (the controller
+    listener authenticates nodes by certificate). Returns ``{"ca": <ca.pem>, <name>: <name>.pem}``
+    where ``<name>.pem`` is what Kafka's ``ssl.keystore.type=PEM`` reads: the unencrypted PKCS#8
+    private key, then the certificate and the CA certificate (the chain).
+    """
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    directory.mkdir(parents=True, exist_ok=True)
+    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    until = now + datetime.timedelta(days=days)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "streamops test CA")])
+    ca_cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+               .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now).not_valid_after(until)
+               .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                            content_commitment=False, key_encipherment=False,
+                                            data_encipherment=False, key_agreement=False,
+                                            encipher_only=False, decipher_only=False), critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+               .sign(ca_key, hashes.SHA256()))
+    ca_pem = ca_cert.public_bytes(serialization.Encoding.PEM)
+    alt_names: list[x509.GeneralName] = []
+    for san in sans:
+        try:
+            alt_names.append(x509.IPAddress(ipaddress.ip_address(san)))
+        except ValueError:
+            alt_names.append(x509.DNSName(san))
+    out = {"ca": directory / "ca.pem"}
+    out["ca"].write_bytes(ca_pem)
+    for name in nodes:
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (x509.CertificateBuilder()
+                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+                .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now).not_valid_after(until)
+                .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH,
+                                                      ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                               critical=False)
+                .sign(ca_key, hashes.SHA256()))
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        path = directory / ("%s.pem" % name)
+        path.write_bytes(pem + cert.public_bytes(serialization.Encoding.PEM) + ca_pem)
+        path.chmod(0o600)
+        out[name] = path
+    return out
+
+
+def _read_properties(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            out[key] = value
+    return out
+
+
+class SecureKraftCluster(KraftCluster):
+    """A :class:`KraftCluster` (Kafka 4.x) with TLS, SASL/SCRAM and the StandardAuthorizer.
+
+    Per node (``node.id`` = index + 1), on top of the KraftCluster settings:
+
+    * ``SASL_SSL://127.0.0.1:<ports[i]>``: clients and inter-broker traffic, SCRAM-SHA-512 (and
+      SCRAM-SHA-256 for clients); ``listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config`` holds the
+      super user's credentials, which the broker also uses for its own inter-broker connections;
+    * ``CONTROLLER://127.0.0.1:<controller_ports[i]>``: SSL with client certificates required
+      (``listener.name.controller.ssl.client.auth=required``), so controllers and brokers are
+      ``User:CN=streamops-node-<id>`` there (the certificate's distinguished name);
+    * ``SANLESS://127.0.0.2:<alt_ports[i]>``: SASL_SSL again, on a loopback address that is not in
+      the certificate's SANs (for the host name verification test; advertised as itself);
+    * PEM key and trust stores (``ssl.keystore.type=PEM``, no store passwords: Kafka refuses a
+      password for PEM stores, and the PKCS#8 key is not encrypted, so no ``ssl.key.password``);
+    * ``authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer``,
+      ``allow.everyone.if.no.acl.found=false``, ``super.users=User:<admin>;User:CN=streamops-node-<id>...``;
+    * the super user's SCRAM-SHA-512 credential written at format time
+      (``format ... --add-scram SCRAM-SHA-512=[name=admin,password=...]``), so it exists before
+      the first start.
+
+    ``tls`` holds the PEM paths (``tls["ca"]`` is what clients verify the brokers with);
+    ``client_security()`` the kafka-python arguments of the super user.
+    """
+
+    ADMIN_USER = "admin"
+
+    def __init__(self, n: int = 1, base_dir: Path | str | None = None, version: str | None = None,
+                 admin_password: str = "admin-secret-Pa55word", extra_config: dict[str, object] | None = None,
+                 **kw) -> None:
+        super().__init__(n, base_dir, version=version, extra_config=extra_config, **kw)
+        self.admin_password = admin_password
+        self.alt_ports = free_ports(n)
+        names = ["streamops-node-%d" % self.node_id(i) for i in range(n)]
+        self.tls = make_test_pki(self.base_dir / "tls", names)
+        self.node_principals = ["User:CN=%s" % name for name in names]
+        scram_server = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+        scram_inter_broker = ('org.apache.kafka.common.security.scram.ScramLoginModule required '
+                              'username="%s" password="%s";' % (self.ADMIN_USER, admin_password))
+        for i in range(n):
+            props: dict[str, object] = dict(_read_properties(self.config_path(i)))
+            listeners, advertised = [], []
+            if self.is_broker(i):
+                listeners += ["SASL_SSL://127.0.0.1:%d" % self.ports[i], "SANLESS://127.0.0.2:%d" % self.alt_ports[i]]
+                advertised += listeners
+            if self.is_controller(i):
+                listeners.append("CONTROLLER://127.0.0.1:%d" % self.controller_ports[i])
+            props.update({
+                "listeners": ",".join(listeners),
+                "advertised.listeners": ",".join(advertised),
+                "listener.security.protocol.map": "CONTROLLER:SSL,SASL_SSL:SASL_SSL,SANLESS:SASL_SSL",
+                "ssl.keystore.type": "PEM",
+                "ssl.keystore.location": self.tls[names[i]],
+                "ssl.truststore.type": "PEM",
+                "ssl.truststore.location": self.tls["ca"],
+                "listener.name.controller.ssl.client.auth": "required",
+                "sasl.enabled.mechanisms": "SCRAM-SHA-512,SCRAM-SHA-256",
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": scram_inter_broker,
+                "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config": scram_server,
+                "listener.name.sanless.scram-sha-512.sasl.jaas.config": scram_server,
+                "listener.name.sanless.scram-sha-256.sasl.jaas.config": scram_server,
+                "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found": "false",
+                "super.users": ";".join(["User:%s" % self.ADMIN_USER] + self.node_principals),
+            })
+            if self.is_broker(i):
+                props["inter.broker.listener.name"] = "SASL_SSL"
+                props["sasl.mechanism.inter.broker.protocol"] = "SCRAM-SHA-512"
+            props.pop("log.dirs", None)
+            self._write_config(i, props, extra_config)
+
+    def format_command(self, i: int) -> list[str]:
+        return super().format_command(i) + [
+            "--add-scram", "SCRAM-SHA-512=[name=%s,password=%s]" % (self.ADMIN_USER, self.admin_password)]
+
+    @property
+    def sanless_addresses(self) -> list[str]:
+        """host:port of the brokers' listeners on 127.0.0.2, an address their certificates do not name."""
+        return ["127.0.0.2:%d" % self.alt_ports[i] for i in range(self.n) if self.is_broker(i)]
+
+    def client_security(self, user: str | None = None, password: str | None = None,
+                        mechanism: str = "SCRAM-SHA-512") -> dict[str, object]:
+        """kafka-python arguments for SASL_SSL as ``user`` (default: the super user), verifying the host name."""
+        return dict(security_protocol="SASL_SSL", ssl_cafile=str(self.tls["ca"]), ssl_check_hostname=True,
+                    sasl_mechanism=mechanism, sasl_plain_username=user or self.ADMIN_USER,
+                    sasl_plain_password=self.admin_password if password is None else password)

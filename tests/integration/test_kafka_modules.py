@@ -391,6 +391,16 @@ def test_info_healthy_cluster(kafka_cluster: KafkaCluster) -> None:
     assert [p["partition"] for p in orders["partitions"]] == list(range(7))
 
 
+def test_info_security_without_authorizer(kafka_cluster: KafkaCluster) -> None:
+    """No authorizer and no SCRAM user: authorizer false, acl_count null, no user; never a failure or warning."""
+    play, res = run(kafka_cluster, module=INFO, topics=[])
+    ok(play, res)
+    assert res["authorizer"] is False
+    assert res["acl_count"] is None
+    assert res["users"] == [] and res["user_count"] == 0
+    assert not res.get("warnings")
+
+
 def test_info_filter_and_internal(kafka_cluster: KafkaCluster) -> None:
     play, res = run(kafka_cluster, module=INFO, topics=["it-orders", "it-nope"])
     ok(play, res)

@@ -401,7 +401,7 @@ def ensure_topic(bootstrap: list[str], topic: str, partitions: int, rf: int, min
                                       "request_timeout_ms": min(15000, left_ms)}
             if "bootstrap_timeout_ms" in KafkaAdminClient.DEFAULT_CONFIG:
                 config["bootstrap_timeout_ms"] = min(15000, left_ms)
-            admin = KafkaAdminClient(**config)
+            admin = KafkaAdminClient(**config, **CLIENT_CONFIG)
         except Exception as e:  # pylint: disable=broad-except  # brokers not up yet: retried
             last = e
             time.sleep(1)
@@ -490,7 +490,7 @@ def poll_metadata(state: State, bootstrap: list[str], topic: str, interval: floa
             try:
                 if admin is None:
                     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="streamops-load-meta",
-                                             request_timeout_ms=5000)
+                                             request_timeout_ms=5000, **CLIENT_CONFIG)
                 seen = admin.describe_cluster().get("controller_id")
                 if seen is not None and seen >= 0 and seen != controller:
                     controller = seen
@@ -521,6 +521,7 @@ def run_producer(state: State) -> int:
     from kafka import KafkaProducer  # pylint: disable=import-outside-toplevel
 
     run = state.read_json("run.json") or {}
+    load_client_config(run.get("client_config"))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -533,6 +534,7 @@ def run_producer(state: State) -> int:
     sent = 0
     try:
         producer = KafkaProducer(
+            **CLIENT_CONFIG,
             bootstrap_servers=run["bootstrap"],
             client_id="streamops-load-" + run["run_id"],
             acks="all",
@@ -597,6 +599,22 @@ def run_producer(state: State) -> int:
     return 0 if summary["status"] == "ok" else 1
 
 
+# Security options of every client (kafka-python keyword arguments: security_protocol, ssl_cafile,
+# sasl_mechanism, sasl_plain_username, sasl_plain_password, ...), from the JSON file --client-config names.
+CLIENT_CONFIG: dict[str, Any] = {}
+
+
+def load_client_config(path: str | None) -> None:
+    """Read --client-config (a JSON object) into CLIENT_CONFIG; empty or None leaves it empty."""
+    CLIENT_CONFIG.clear()
+    if path:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if not isinstance(data, dict):
+            raise ValueError("--client-config %s must hold a JSON object, got %s" % (path, type(data).__name__))
+        CLIENT_CONFIG.update(data)
+
+
 # --------------------------------------------------------------------------------------------------
 # commands
 
@@ -609,6 +627,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         return 2
     bootstrap = servers(args.bootstrap)
     try:
+        load_client_config(args.client_config)
         topic = ensure_topic(bootstrap, args.topic, args.partitions, args.replication_factor, args.min_insync,
                              timeout_s=args.ready_timeout)
     except Exception as e:  # pylint: disable=broad-except
@@ -619,7 +638,8 @@ def cmd_start(args: argparse.Namespace) -> int:
               % (args.topic, topic["replication_factor"], args.replication_factor), file=sys.stderr)
     run = {"run_id": uuid.uuid4().hex[:12], "topic": args.topic, "bootstrap": bootstrap, "rate": args.rate,
            "duration": args.duration, "delivery_timeout_ms": args.delivery_timeout_ms,
-           "metadata_interval": args.metadata_interval, "started_ms": now_ms(), **{"topic_" + k: v for k, v in topic.items()}}
+           "metadata_interval": args.metadata_interval, "started_ms": now_ms(),
+           "client_config": os.path.abspath(args.client_config) if args.client_config else None, **{"topic_" + k: v for k, v in topic.items()}}
     state.write_json("run.json", run)
     with state.path("load.log").open("ab") as out:
         proc = subprocess.Popen(  # pylint: disable=consider-using-with  # the daemon outlives us
@@ -689,7 +709,7 @@ def consume_run(bootstrap: list[str], topic: str, run_id: str,
     ((seq, partition, offset) list, log start offsets, end offsets)."""
     from kafka import KafkaConsumer, TopicPartition  # pylint: disable=import-outside-toplevel
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+    consumer = KafkaConsumer(**CLIENT_CONFIG, bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                              auto_offset_reset="earliest", client_id="streamops-load-verify",
                              request_timeout_ms=30000)
     try:
@@ -736,6 +756,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print("error: no run.json in %s (was `start` run with this state dir?)" % state.dir, file=sys.stderr)
         return 2
     topic = args.topic or run["topic"]
+    load_client_config(run.get("client_config"))
     if pid_alive(state.pid()) and not args.allow_running:
         print("error: the producer (pid %s) is still running: `stop` it first" % state.pid(), file=sys.stderr)
         return 2
@@ -783,6 +804,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="how long a record may be retried before it counts as failed (default 240000)")
     p.add_argument("--metadata-interval", type=float, default=0.25, help="seconds between metadata polls (default 0.25)")
     p.add_argument("--ready-timeout", type=float, default=60.0, help="seconds allowed for the topic and for the first ack (default 60 each)")
+    p.add_argument("--client-config", help="JSON file of kafka-python security options for every client (TLS, SASL); "
+                                           "kept by path for the run and its verify")
     p.set_defaults(func=cmd_start)
 
     p = sub.add_parser("stop", help="stop the background producer and wait for it to exit")
