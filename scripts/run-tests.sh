@@ -39,9 +39,7 @@ stage docker-up scripts/docker-up.sh
 background_stage image scripts/build-image.sh
 background_stage mirror scripts/build-mirror.sh
 scripts/stage.sh bootstrap scripts/bootstrap.sh || { echo "bootstrap failed"; wait_stages; exit 1; }
-# ansible-lint beside ansible-test sanity: each mostly one process, on a 2-core machine (lint skips
-# .build/, where sanity copies the tree).
-background_stage lint make --no-print-directory lint
+stage lint make --no-print-directory lint
 stage sanity make --no-print-directory sanity
 stage unit make --no-print-directory unit
 wait_stages
