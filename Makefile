@@ -39,9 +39,9 @@ sanity: bootstrap ## ansible-test sanity in a temporary ansible_collections tree
 unit: bootstrap ## unit tests (pure logic)
 	@$(VENV)/pytest -q tests/unit
 
-integration: bootstrap ## integration tests against real ZooKeeper/Kafka processes on loopback
+integration: bootstrap ## integration tests against real ZooKeeper/Kafka processes on loopback (two workers)
 	@scripts/build-mirror.sh
-	@$(VENV)/pytest -q -p no:cacheprovider --durations=12 tests/integration
+	@$(VENV)/pytest -q -p no:cacheprovider -n 2 --dist loadfile --durations=12 tests/integration
 
 molecule: substrate ## molecule test for each scenario (SCENARIO=x for one)
 	@set -e; for s in $(or $(SCENARIO),$(SCENARIOS)); do \

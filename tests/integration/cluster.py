@@ -174,19 +174,41 @@ def ensure_unpacked(kind: str, version: str | None = None) -> Path:
 # small helpers
 
 
-def free_ports(count: int) -> list[int]:
-    """``count`` distinct currently free TCP ports on 127.0.0.1."""
-    socks, ports = [], []
+# Ports for the test servers come from below the kernel's ephemeral range (32768-60999 by default),
+# so no outgoing connection of another process can take one between the pick and the server's bind,
+# and each pytest-xdist worker (PYTEST_XDIST_WORKER gw0, gw1, ...) picks from its own block of 2000,
+# so two workers never pick the same port.
+_PORT_BASE, _PORT_BLOCK = 20000, 2000
+_port_cursor: list[int] = []
+
+
+def _ephemeral_start() -> int:
     try:
-        while len(ports) < count:
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-            ports.append(s.getsockname()[1])
-    finally:
-        for s in socks:
-            s.close()
-    return ports
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct currently free TCP ports on 127.0.0.1, from this worker's block."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:]
+    blocks = max(1, (_ephemeral_start() - _PORT_BASE) // _PORT_BLOCK)
+    first = _PORT_BASE + (int(worker) if worker.isdigit() else 0) % blocks * _PORT_BLOCK
+    if not _port_cursor:
+        _port_cursor.append(first)
+    ports: list[int] = []
+    for _ in range(_PORT_BLOCK):
+        port = _port_cursor[0]
+        _port_cursor[0] = first + (port + 1 - first) % _PORT_BLOCK
+        with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    raise RuntimeError("fewer than %d free ports in 127.0.0.1:%d-%d" % (count, first, first + _PORT_BLOCK - 1))
 
 
 def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
