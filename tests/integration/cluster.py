@@ -197,7 +197,11 @@ def free_ports(count: int) -> list[int]:
     if not _port_cursor:
         _port_cursor.append(first)
     ports: list[int] = []
-    for _ in range(_PORT_BLOCK):
+    tries = 0
+    while len(ports) < count:
+        if tries == _PORT_BLOCK:
+            raise RuntimeError("fewer than %d free ports in 127.0.0.1:%d-%d" % (count, first, first + _PORT_BLOCK - 1))
+        tries += 1
         port = _port_cursor[0]
         _port_cursor[0] = first + (port + 1 - first) % _PORT_BLOCK
         with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
@@ -206,9 +210,7 @@ def free_ports(count: int) -> list[int]:
             except OSError:
                 continue
         ports.append(port)
-        if len(ports) == count:
-            return ports
-    raise RuntimeError("fewer than %d free ports in 127.0.0.1:%d-%d" % (count, first, first + _PORT_BLOCK - 1))
+    return ports
 
 
 def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
