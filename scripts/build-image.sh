@@ -31,7 +31,9 @@ SUITE=bookworm
 #  - sudo: `become` works as on a real server
 #  - iproute2, procps, netcat-openbsd, curl, ca-certificates: what a real server has;
 #    ps for kafka-server-stop.sh, nc for ZooKeeper four-letter words, ss for ports
-INCLUDE_PKGS="systemd,systemd-sysv,dbus,python3,python3-apt,acl,sudo,iproute2,procps,ca-certificates,curl,netcat-openbsd,less"
+#  - openssh-server: Ansible reaches the test hosts over SSH, as it reaches real servers
+#    (a `docker exec` per task cost dockerd about 0.35 CPU-s: docs/SUBSTRATE.md)
+INCLUDE_PKGS="systemd,systemd-sysv,dbus,python3,python3-apt,acl,sudo,iproute2,procps,ca-certificates,curl,netcat-openbsd,less,openssh-server"
 
 # Units that fail or make no sense in a container. Masked (symlink to /dev/null).
 MASK_UNITS=(
@@ -209,6 +211,31 @@ Storage=volatile
 RuntimeMaxUse=32M
 ForwardToConsole=no
 EOF
+
+# sshd: root logs in with the key molecule/_shared/create.yml mounts as its authorized_keys (no
+# password). The side effects start up to 20 ansible-playbook runs at once, each connecting to every
+# host: MaxStartups' default (10:30:100) would drop some of those handshakes at random.
+mkdir -p "$ROOTFS/etc/ssh/sshd_config.d"
+cat >"$ROOTFS/etc/ssh/sshd_config.d/90-streamops-test.conf" <<'EOF'
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+MaxStartups 200
+MaxSessions 100
+UseDNS no
+EOF
+# No host keys in the image: each container makes its own at its first boot (ssh-keygen -A, before
+# the unit's own config test).
+rm -f "$ROOTFS"/etc/ssh/ssh_host_*
+mkdir -p "$ROOTFS/etc/systemd/system/ssh.service.d"
+cat >"$ROOTFS/etc/systemd/system/ssh.service.d/90-host-keys.conf" <<'EOF'
+[Service]
+ExecStartPre=
+ExecStartPre=/usr/bin/ssh-keygen -A
+ExecStartPre=/usr/sbin/sshd -t
+EOF
+mkdir -p "$ROOTFS/etc/systemd/system/multi-user.target.wants"
+ln -sfn /lib/systemd/system/ssh.service "$ROOTFS/etc/systemd/system/multi-user.target.wants/ssh.service"
 
 # machine-id policy: empty file => systemd generates a fresh, unique ID on each
 # container's first boot and writes it (root is writable), WITHOUT entering
