@@ -21,6 +21,8 @@ create() { # the sandbox's hosts, from the one shared test-host definition (mole
   platforms=$(python3 -c 'import json,sys; print(json.dumps({"molecule_yml": {"platforms": [{"name": h} for h in sys.argv[1:]], "scenario": {"name": "demo"}}, "molecule_no_log": False}))' "${host_list[@]}")
   echo "demo: creating systemd hosts: ${host_list[*]}"
   ansible-playbook -i "$inventory" molecule/_shared/create.yml -e "$platforms"
+  # systemd booted on each host (what molecule's prepare step does for the scenarios)
+  ansible-playbook -i "$inventory" molecule/_shared/prepare.yml
 }
 
 case "${1:-up}" in
