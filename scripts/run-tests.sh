@@ -36,11 +36,12 @@ stage docker-up scripts/docker-up.sh
 # On a clean machine the base image (debootstrap), the mirror (Maven Central) and the Python
 # toolchain (PyPI) are each minutes of mostly network and package work: they build at the same
 # time, and lint, sanity and unit (which need neither image nor mirror) run while the first two finish.
+# Sanity runs beside lint and unit: much of it is ansible-test making its venvs (pip from PyPI).
 background_stage image scripts/build-image.sh
 background_stage mirror scripts/build-mirror.sh
 scripts/stage.sh bootstrap scripts/bootstrap.sh || { echo "bootstrap failed"; wait_stages; exit 1; }
+background_stage sanity make --no-print-directory sanity
 stage lint make --no-print-directory lint
-stage sanity make --no-print-directory sanity
 stage unit make --no-print-directory unit
 wait_stages
 stage mirror-serve scripts/mirror.sh start
