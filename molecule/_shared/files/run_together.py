@@ -37,8 +37,11 @@ def _run(argv: list[str], report: dict) -> None:
 
 def run_together(commands: list[list[str]]) -> list[dict]:
     """Start every command at once (one thread waits on each), return their reports in order."""
-    reports: list[dict] = [{} for _ in commands]
-    threads = [threading.Thread(target=_run, args=(argv, report)) for argv, report in zip(commands, reports)]
+    reports: list[dict] = []
+    threads = []
+    for argv in commands:
+        reports.append({})
+        threads.append(threading.Thread(target=_run, args=(argv, reports[-1])))
     for thread in threads:
         thread.start()
     for thread in threads:
