@@ -6,8 +6,8 @@
   -> JSON on stdout: [{"rc": int, "seconds": float, "stdout": str, "stderr": str}, ...] in the input's order
 
 Every command starts at once and inherits this process's environment; the report comes when the last
-one has ended. One process starting them all replaces one async task per run (on this 2-core machine
-each async start cost 2.5-3 s of module start-up, and each status poll another module run).
+one has ended. One process starting them all replaces one async task per run and its status polls
+(measured on this 2-core machine: 18 refusal runs 132 s -> 115 s; the runs themselves are CPU-bound).
 A command that cannot be started gets rc 127 and the reason as its stderr.
 """
 from __future__ import annotations
