@@ -38,6 +38,7 @@ KAFKA_IMPORT_ERROR: str | None
 try:
     import kafka
     import kafka.errors as kafka_errors
+    from kafka import TopicPartition
     from kafka.admin import (  # noqa: F401  pylint: disable=unused-import
         ACL,
         ACLFilter,
@@ -58,6 +59,7 @@ try:
 except ImportError:  # pragma: no cover - exercised when the library is missing
     kafka = None  # type: ignore[assignment]
     kafka_errors = None  # type: ignore[assignment]
+    TopicPartition = None  # type: ignore[assignment,misc]
     AlterConfigOp = ConfigResource = ConfigResourceType = None  # type: ignore[assignment,misc]
     KafkaAdminClient = None  # type: ignore[assignment,misc]
     ACL = ACLFilter = ACLOperation = ACLPermissionType = ACLResourcePatternType = None  # type: ignore[assignment,misc]

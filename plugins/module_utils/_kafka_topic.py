@@ -20,9 +20,15 @@ spec (one desired topic)::
 snapshot (what the cluster looks like now)::
 
     {'broker_count': int,
-     'topics': {name: {'partitions': int, 'replication_factor': int, 'internal': bool}},
+     'brokers': {broker_id: rack or None},
+     'topics': {name: {'partitions': int, 'replication_factor': int, 'internal': bool,
+                       'assignment': {partition: {'replicas': [..], 'leader': int, 'isr': [..]}}}},
      'configs': {name: {key: {'value': str|None, 'source': str, 'type': str|None}}},
-     'defaults': {'partitions': int|None, 'replication_factor': int|None}}
+     'defaults': {'partitions': int|None, 'replication_factor': int|None},
+     'load': {broker_id: replicas held}, 'running': {(topic, partition): reassignment}}
+
+``load`` and ``running`` are only needed when a replication factor changes
+(they cost a metadata read of every topic and a ListPartitionReassignments).
 
 ``topics`` only needs the topics named by the specs (others are ignored);
 a topic missing from it does not exist.  ``configs`` holds what
@@ -43,6 +49,11 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_config impo
     validate_topic_name,
 )
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import replication_factor_of
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_reassign import (
+    change_replication_factor,
+    new_partition_replicas,
+    running_conflicts,
+)
 
 ACTION_CREATE = 'create'
 ACTION_UPDATE = 'update'
@@ -108,6 +119,9 @@ def snapshot_from_cluster(
             partitions=len(partitions),
             replication_factor=replication_factor_of(partitions),
             internal=bool(topic.get('is_internal')) or is_internal_topic_name(name or ''),
+            assignment=dict((p.get('partition_index'), dict(
+                replicas=list(p.get('replica_nodes') or []), leader=p.get('leader_id', -1),
+                isr=list(p.get('isr_nodes') or []))) for p in partitions),
         )
     configs: dict[str, dict[str, dict[str, t.Any]]] = {}
     for name, entries in (topic_configs or {}).items():
@@ -127,7 +141,11 @@ def snapshot_from_cluster(
             defaults[target] = int(value) if value is not None else None
         except (TypeError, ValueError):
             defaults[target] = None
-    return dict(broker_count=len(brokers), topics=topics, configs=configs, defaults=defaults)
+    racks = {}
+    for broker in brokers:
+        if isinstance(broker, dict):
+            racks[broker.get('broker_id', broker.get('node_id'))] = broker.get('rack')
+    return dict(broker_count=len(brokers), brokers=racks, topics=topics, configs=configs, defaults=defaults)
 
 
 def _new_plan(spec: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -143,6 +161,9 @@ def _new_plan(spec: dict[str, t.Any]) -> dict[str, t.Any]:
         changes=[],
         create=None,
         grow_to=None,
+        grow_assignments=None,
+        reassign={},
+        reassign_running=[],
         config_set={},
         config_delete=[],
         before={},
@@ -156,6 +177,9 @@ def _fail(plan: dict[str, t.Any], message: str) -> dict[str, t.Any]:
     plan['error'] = message
     plan['create'] = None
     plan['grow_to'] = None
+    plan['grow_assignments'] = None
+    plan['reassign'] = {}
+    plan['reassign_running'] = []
     plan['config_set'] = {}
     plan['config_delete'] = []
     plan['changes'] = []
@@ -267,10 +291,27 @@ def _plan_present(plan: dict[str, t.Any], spec: dict[str, t.Any], snapshot: dict
         errors.append('cannot reduce partitions of topic %r from %d to %d: Kafka can only add partitions'
                       % (name, cur_partitions, wanted_partitions))
     wanted_replication = spec.get('replication_factor')
-    if wanted_replication is not None and cur_replication is not None and wanted_replication != cur_replication:
-        errors.append('cannot change replication_factor of existing topic %r from %d to %d: '
-                      'partition reassignment is not supported by this module'
-                      % (name, cur_replication, wanted_replication))
+    after_replication = cur_replication
+    assignment = current.get('assignment') or {}
+    if isinstance(wanted_replication, int) and 1 <= wanted_replication <= 32767 and any(
+            len(p.get('replicas') or []) != wanted_replication for p in assignment.values()):
+        if broker_count is not None and wanted_replication > broker_count:
+            errors.append('replication_factor %d of topic %r exceeds the %d live broker(s); no topic was changed'
+                          % (wanted_replication, name, broker_count))
+        else:
+            moves, move_errors = change_replication_factor(
+                name, assignment, wanted_replication, snapshot.get('brokers') or {}, snapshot.setdefault('load', {}))
+            keyed = dict(((name, index), replicas) for index, replicas in moves.items())
+            already, conflicts = running_conflicts(keyed, snapshot.get('running') or {})
+            errors.extend(move_errors + conflicts)
+            plan['reassign'] = moves
+            plan['reassign_running'] = [index for _topic, index in already]
+            after_replication = wanted_replication
+            plan['changes'].append('replication factor %s -> %d (%s)' % (
+                cur_replication, wanted_replication, '; '.join(
+                    'partition %d: %s -> %s%s' % (index, assignment[index]['replicas'], moves[index],
+                                                  ' (already running)' if index in plan['reassign_running'] else '')
+                    for index in sorted(moves))))
     if errors:
         return _fail(plan, '; '.join(errors))
 
@@ -279,6 +320,11 @@ def _plan_present(plan: dict[str, t.Any], spec: dict[str, t.Any], snapshot: dict
         plan['grow_to'] = wanted_partitions
         after_partitions = wanted_partitions
         plan['changes'].append('partitions %d -> %d' % (cur_partitions, wanted_partitions))
+        if plan['reassign']:
+            # New partitions are created with the new replication factor directly.
+            plan['grow_assignments'] = new_partition_replicas(
+                wanted_partitions - cur_partitions, wanted_replication, snapshot.get('brokers') or {},
+                snapshot.setdefault('load', {}))
 
     after_config = {}
     for key, value in desired.items():
@@ -296,10 +342,13 @@ def _plan_present(plan: dict[str, t.Any], spec: dict[str, t.Any], snapshot: dict
             plan['changes'].append('set %s=%s (was %s)' % (key, value, before))
 
     plan.update(
-        partitions=after_partitions, replication_factor=cur_replication, config=dict(desired),
-        after=_state_view('present', after_partitions, cur_replication, after_config),
+        partitions=after_partitions, replication_factor=after_replication, config=dict(desired),
+        after=_state_view('present', after_partitions, after_replication, after_config),
     )
-    if plan['grow_to'] is not None or plan['config_set'] or plan['config_delete']:
+    if plan['reassign']:
+        plan['before']['assignment'] = dict((index, list(assignment[index]['replicas'])) for index in sorted(plan['reassign']))
+        plan['after']['assignment'] = dict((index, list(plan['reassign'][index])) for index in sorted(plan['reassign']))
+    if plan['grow_to'] is not None or plan['config_set'] or plan['config_delete'] or plan['reassign']:
         plan['action'] = ACTION_UPDATE
         plan['changed'] = True
     return plan
@@ -337,8 +386,10 @@ def plan_topics(specs: t.Sequence[dict[str, t.Any]], snapshot: dict[str, t.Any])
     may be changed.  Each plan has ``action`` (create, update, delete, none,
     error), ``changed``, ``error``, resulting ``partitions``,
     ``replication_factor`` and declared ``config``, a human ``changes``
-    list, what to do (``create`` kwargs, ``grow_to``, ``config_set``,
-    ``config_delete``) and ``before``/``after`` views for ``--diff``.
+    list, what to do (``create`` kwargs, ``grow_to`` with ``grow_assignments``
+    when the replication factor changes too, ``config_set``, ``config_delete``,
+    ``reassign`` ``{partition: new replicas}`` of which ``reassign_running`` are
+    already under way) and ``before``/``after`` views for ``--diff``.
     """
     known_keys = known_config_keys(snapshot)
     plans = []
@@ -390,6 +441,10 @@ def result_entry(plan: dict[str, t.Any]) -> dict[str, t.Any]:
         config=dict(plan['config']),
         changes=list(plan['changes']),
         error=plan['error'],
+        reassignment=[dict(partition=index, before=list(((plan['before'].get('assignment') or {}).get(index)) or []),
+                           after=list(replicas), status=plan.get('reassign_status', {}).get(
+                               index, 'already running' if index in plan['reassign_running'] else 'planned'))
+                      for index, replicas in sorted(plan['reassign'].items())],
     )
 
 

@@ -16,10 +16,12 @@ description:
   - Manages one topic (O(name)) or many topics in one task (O(topics)) through the Kafka admin API.
   - Missing topics are created; existing topics get more partitions when O(partitions) is higher
     and the declared O(config) keys set incrementally. Keys that are not declared are never touched.
+  - A different O(replication_factor) for an existing topic is applied by partition reassignment
+    (see O(replication_factor)); the task waits until it is complete and reports each partition.
   - Everything is validated before anything changes. Invalid names, unknown config keys, values that
     do not fit the key's type, a partition count lower than the current one, a replication factor
-    higher than the number of live brokers or different from an existing topic's, and deleting an
-    internal topic all fail the whole task, naming the topic and the value, with no topic changed.
+    higher than the number of live brokers, a partition without a leader whose replicas would move,
+    a reassignment already running elsewhere for a partition, and deleting an internal topic all fail the whole task, naming the topic and the value, with no topic changed.
     The brokers are then asked to validate the creations, partition additions and config changes
     (C(validate_only)) before they are applied.
   - Many topics cost one request per kind of change (one create, one add-partitions, one
@@ -78,9 +80,31 @@ options:
     description:
       - Replication factor of a new topic. A new topic without it gets the brokers' C(default.replication.factor).
       - Must not exceed the number of live brokers.
-      - For an existing topic it must equal the current replication factor, or be left out;
-        changing it needs a partition reassignment, which this module does not do.
+      - For an existing topic, a different value is applied by partition reassignment. New replicas go to
+        live brokers, spread evenly over them (by the replicas each broker holds in the whole cluster) and
+        over racks when the brokers set C(broker.rack); each partition's current leader stays its first
+        replica. Lowering it drops out-of-sync replicas first, never the leader.
+      - A partition already being reassigned to the same replicas is waited for, not reassigned again;
+        one being reassigned elsewhere fails the task before anything changes.
+      - Partitions added in the same task get the new replication factor directly.
     type: int
+  replication_throttle:
+    description:
+      - Bytes per second that replicas copying data for a replication factor change may use, on each
+        broker involved (Kafka's C(leader.replication.throttled.rate) and C(follower.replication.throttled.rate)
+        with the moving partitions' C(*.replication.throttled.replicas)).
+      - Set just before the reassignment starts and removed when the task ends, also when it fails or times
+        out (the values set before the task are put back). Left out, the move is not throttled.
+    type: int
+    version_added: 1.3.0
+  reassignment_timeout:
+    description:
+      - Seconds to wait for a replication factor change to complete. Then the task fails, naming the
+        partitions still moving; the reassignment goes on in Kafka (without the throttle), and a re-run
+        with the same options waits for it.
+    type: int
+    default: 600
+    version_added: 1.3.0
   config:
     description:
       - Topic-level configuration, for example C(retention.ms) or C(cleanup.policy).
@@ -115,7 +139,7 @@ attributes:
     support: full
     description:
       - Returns the partitions, replication factor and declared config keys of each changing topic
-        before and after the change.
+        before and after the change, and the replicas of each partition a replication factor change moves.
 notes:
   - Deleting a topic is asynchronous in Kafka; the module waits up to O(wait_timeout) seconds for it to
     disappear from the metadata and warns when it did not.
@@ -178,6 +202,15 @@ EXAMPLES = r'''
       retention.ms: null
   delegate_to: localhost
 
+- name: Raise the replication factor of orders to 3, copying at most 10 MB/s per broker
+  streamops.kafka.kafka_topic:
+    bootstrap_servers: [kafka1.example.com:9092]
+    name: orders
+    replication_factor: 3
+    replication_throttle: 10485760
+    reassignment_timeout: 1800
+  delegate_to: localhost
+
 - name: Delete a topic
   streamops.kafka.kafka_topic:
     bootstrap_servers: [kafka1.example.com:9092]
@@ -235,6 +268,21 @@ topics:
       description: Why this topic failed, V(null) when it did not.
       type: str
       sample: "cannot reduce partitions of topic 'orders' from 12 to 6: Kafka can only add partitions"
+    reassignment:
+      description:
+        - One entry per partition a replication factor change moves, empty otherwise.
+        - C(status) is V(planned) (check mode, or not started because the task failed before), V(already running),
+          V(done), or why the partition is not done (V(failed: ...), V(timed out: ...)).
+      type: list
+      elements: dict
+      version_added: 1.3.0
+      sample: [{"partition": 0, "before": [1], "after": [1, 2, 3], "status": "done"}]
+    throttle:
+      description: The replication throttle in bytes/s the task set and removed for its reassignment, V(null) when none.
+      type: int
+      returned: when a replication factor changed
+      version_added: 1.3.0
+      sample: 10485760
 diff:
   description:
     - Partitions, replication factor and declared config keys of each changing topic before and after.
@@ -245,11 +293,13 @@ diff:
     before:
       description: Topic name to its state before the task.
       type: dict
-      sample: {"orders": {"state": "present", "partitions": 6, "replication_factor": 3, "config": {"retention.ms": "86400000"}}}
+      sample: {"orders": {"state": "present", "partitions": 6, "replication_factor": 1, "config": {"retention.ms": "86400000"},
+               "assignment": {"0": [1]}}}
     after:
       description: Topic name to its state after the task.
       type: dict
-      sample: {"orders": {"state": "present", "partitions": 12, "replication_factor": 3, "config": {"retention.ms": "604800000"}}}
+      sample: {"orders": {"state": "present", "partitions": 12, "replication_factor": 3, "config": {"retention.ms": "604800000"},
+               "assignment": {"0": [1, 2, 3]}}}
 '''
 
 import time
@@ -260,6 +310,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
     AlterConfigOp,
+    TopicPartition,
     ConfigResource,
     ConfigResourceType,
     close_admin,
@@ -273,6 +324,11 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_config impo
     validate_topic_name,
 )
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health import topic_not_ready_reason
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka_reassign import (
+    Reassigner,
+    replica_load,
+    throttle_configs,
+)
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_topic import (
     ACTION_CREATE,
     ACTION_DELETE,
@@ -337,7 +393,28 @@ class TopicManager:
                                 ['num.partitions', 'default.replication.factor'])],
                 config_filter='all')
             broker_defaults = (described.get('broker') or {}).get(broker_id)
-        return snapshot_from_cluster(metadata, brokers, topic_configs, broker_defaults)
+        snapshot = snapshot_from_cluster(metadata, brokers, topic_configs, broker_defaults)
+        if self._changes_replication(specs, snapshot):
+            # Where to put new replicas depends on what every broker holds, and nothing may be
+            # started twice: read all topics' metadata and the reassignments under way.
+            snapshot['load'] = replica_load(self.admin.describe_topics())
+            snapshot['running'] = self.reassigner().running()
+        return snapshot
+
+    @staticmethod
+    def _changes_replication(specs: list[dict[str, t.Any]], snapshot: dict[str, t.Any]) -> bool:
+        for spec in specs:
+            current = snapshot['topics'].get(spec['name'])
+            wanted = spec.get('replication_factor')
+            if spec.get('state') == 'present' and current and isinstance(wanted, int) and any(
+                    len(p['replicas']) != wanted for p in current['assignment'].values()):
+                return True
+        return False
+
+    def reassigner(self) -> Reassigner:
+        return Reassigner(self.admin, self.broker_timeout_ms, TopicPartition, ConfigResource,
+                          ConfigResourceType.BROKER, ConfigResourceType.TOPIC, AlterConfigOp.SET,
+                          AlterConfigOp.DELETE)
 
     # -- writing -----------------------------------------------------------------
 
@@ -406,7 +483,9 @@ class TopicManager:
             self._create_errors, verifiable=not validate_only)
 
     def grow(self, plans: list[dict[str, t.Any]], validate_only: bool) -> dict[str, str | None]:
-        counts = dict((p['name'], p['grow_to']) for p in plans)
+        counts: dict[str, t.Any] = dict(
+            (p['name'], p['grow_to'] if p['grow_assignments'] is None
+             else dict(count=p['grow_to'], assignments=p['grow_assignments'])) for p in plans)
         return self._run_batch(
             'create partitions', plans,
             lambda: self.admin.create_partitions(counts, timeout_ms=self.broker_timeout_ms,
@@ -502,6 +581,8 @@ def main() -> None:
         )),
         partitions=dict(type='int'),
         replication_factor=dict(type='int'),
+        replication_throttle=dict(type='int'),
+        reassignment_timeout=dict(type='int', default=600),
         config=dict(type='dict'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         wait_timeout=dict(type='int', default=60),
@@ -513,6 +594,11 @@ def main() -> None:
         supports_check_mode=True,
     )
     problems = wait_option_problems(module.params)
+    if module.params['replication_throttle'] is not None and module.params['replication_throttle'] <= 0:
+        problems.append('replication_throttle must be a positive number of bytes per second, got %d'
+                        % module.params['replication_throttle'])
+    if module.params['reassignment_timeout'] < 0:
+        problems.append('reassignment_timeout must be 0 or more seconds, got %d' % module.params['reassignment_timeout'])
     if problems:
         module.fail_json(msg='; '.join(problems))
 
@@ -561,9 +647,59 @@ def run(module: AnsibleModule, admin: t.Any, specs: list[dict[str, t.Any]]) -> N
     if any(p['error'] for p in plans):
         _fail_with(module, plans, 'Failed', changed=changed)
     result: dict[str, t.Any] = dict(changed=changed, topics=[result_entry(p) for p in plans])
+    if any(p['reassign'] for p in plans):
+        result['throttle'] = module.params['replication_throttle']
     if module._diff:
         result['diff'] = diff_from_plans(plans)
     module.exit_json(**result)
+
+
+def reassign(module: AnsibleModule, manager: TopicManager, plans: list[dict[str, t.Any]],
+             done: dict[str, list[str]], failed: dict[str, list[str]]) -> None:
+    """Move the replicas of the plans' replication factor changes; one request for all, then wait."""
+    if not plans:
+        return
+    reassigner = manager.reassigner()
+    moves = dict(((p['name'], index), replicas) for p in plans for index, replicas in p['reassign'].items())
+    running = set((p['name'], index) for p in plans for index in p['reassign_running'])
+    to_start = dict((key, replicas) for key, replicas in moves.items() if key not in running)
+    current = dict(((p['name'], index), (p['before'].get('assignment') or {}).get(index) or [])
+                   for p in plans for index in p['reassign'])
+    status: dict[tuple[str, int], str] = {}
+    rate = module.params['replication_throttle']
+    timeout = module.params['reassignment_timeout']
+    throttle_before = None
+    try:
+        if rate:
+            throttle_before = reassigner.set_throttle(*throttle_configs(moves, current, rate))
+        for key, error in reassigner.start(to_start).items():
+            status[key] = 'failed: %s' % error
+        waiting = dict((key, replicas) for key, replicas in moves.items() if key not in status)
+        for key, reason in reassigner.wait(waiting, timeout).items():
+            status[key] = 'timed out after %ds: %s' % (timeout, reason)
+    except Exception as exc:  # pylint: disable=broad-except
+        for key in moves:
+            status.setdefault(key, 'failed: %s' % describe_error(exc))
+    finally:
+        if throttle_before is not None:
+            try:
+                reassigner.clear_throttle(throttle_before)
+            except Exception as exc:  # pylint: disable=broad-except
+                for p in plans:
+                    failed[p['name']].append(
+                        'the replication throttle could not be removed: %s; delete *.replication.throttled.rate '
+                        'of broker(s) %s and *.replication.throttled.replicas of topic(s) %s by hand'
+                        % (describe_error(exc), throttle_before['brokers'], throttle_before['topics']))
+    for p in plans:
+        statuses = dict((index, status.get((p['name'], index), 'done')) for index in p['reassign'])
+        p['reassign_status'] = statuses
+        bad = ['partition %d %s' % (index, text) for index, text in sorted(statuses.items()) if text != 'done']
+        if bad:
+            failed[p['name']].append('replication factor change: %s%s' % ('; '.join(bad), (
+                '; the reassignment goes on in Kafka without the throttle, re-run to wait for it'
+                if any(text.startswith('timed out') for text in statuses.values()) else '')))
+        if len(bad) < len(statuses):
+            done[p['name']].append('reassign')
 
 
 def apply(module: AnsibleModule, manager: TopicManager, plans: list[dict[str, t.Any]],
@@ -584,6 +720,7 @@ def apply(module: AnsibleModule, manager: TopicManager, plans: list[dict[str, t.
             failed[name].append('delete failed: %s' % error)
         else:
             done[name].append('delete')
+    reassign(module, manager, [p for p in plans if p['reassign'] and not failed[p['name']]], done, failed)
 
     # Wait for what was created or grown (and read back what is uncertain).  With
     # wait_timeout 0 only the uncertain topics are checked, once.

@@ -21,12 +21,18 @@ def cfg(value, source='DEFAULT_CONFIG', ctype=None):
     return dict(value=value, source=source, type=ctype)
 
 
-def snapshot(topics=None, configs=None, brokers=3, defaults=None):
-    return dict(broker_count=brokers, topics=dict(topics or {}), configs=dict(configs or {}),
-                defaults=dict(defaults or dict(partitions=1, replication_factor=1)))
+def snapshot(topics=None, configs=None, brokers=3, defaults=None, running=None, load=None, racks=None):
+    return dict(broker_count=brokers, brokers=dict((b, (racks or {}).get(b)) for b in range(1, brokers + 1)),
+                topics=copy.deepcopy(dict(topics or {})), configs=dict(configs or {}),
+                defaults=dict(defaults or dict(partitions=1, replication_factor=1)),
+                running=dict(running or {}), load=dict(load or {}))
 
 
-ORDERS = dict(partitions=6, replication_factor=3, internal=False)
+def assignment(*replica_lists):
+    return dict((i, dict(replicas=list(r), leader=r[0], isr=list(r))) for i, r in enumerate(replica_lists))
+
+
+ORDERS = dict(partitions=6, replication_factor=3, internal=False, assignment=assignment(*([[1, 2, 3]] * 6)))
 
 
 def only(result):
@@ -78,8 +84,11 @@ def test_snapshot_from_cluster():
     snap = kt.snapshot_from_cluster(metadata, [1, 2, 3], configs,
                                     {'num.partitions': dict(value='4'), 'default.replication.factor': dict(value='2')})
     assert snap['broker_count'] == 3
-    assert snap['topics'] == {'orders': dict(partitions=6, replication_factor=3, internal=False),
-                              '__consumer_offsets': dict(partitions=1, replication_factor=1, internal=True)}
+    assert snap['topics'] == {
+        'orders': dict(partitions=6, replication_factor=3, internal=False, assignment=dict(
+            (i, dict(replicas=[1, 2, 3], leader=-1, isr=[])) for i in range(6))),
+        '__consumer_offsets': dict(partitions=1, replication_factor=1, internal=True,
+                                   assignment={0: dict(replicas=[1], leader=-1, isr=[])})}
     assert snap['configs'] == {'orders': {'retention.ms': dict(value='1000', source='DYNAMIC_TOPIC_CONFIG',
                                                                type='LONG')}}
     assert snap['defaults'] == dict(partitions=4, replication_factor=2)
@@ -200,11 +209,92 @@ def test_decrease_partitions_names_both_counts():
     assert plan['grow_to'] is None
 
 
-def test_replication_factor_change_rejected():
-    plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': ORDERS})))
+def test_replication_factor_decrease_plans_a_reassignment_keeping_leaders():
+    topic = dict(ORDERS, assignment=assignment([1, 2, 3], [2, 3, 1], [3, 1, 2], [1, 2, 3], [2, 3, 1], [3, 1, 2]))
+    plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic},
+                                                                      load={1: 6, 2: 6, 3: 6})))
+    assert plan['error'] is None
+    assert plan['action'] == 'update' and plan['changed'] is True
+    assert plan['replication_factor'] == 2
+    assert sorted(plan['reassign']) == list(range(6))
+    for index, replicas in plan['reassign'].items():
+        assert len(replicas) == 2
+        assert replicas[0] == topic['assignment'][index]['leader']
+    # Every broker keeps 4 of the 12 replicas left.
+    held = [r for replicas in plan['reassign'].values() for r in replicas]
+    assert sorted(held.count(b) for b in (1, 2, 3)) == [4, 4, 4]
+    assert plan['before']['assignment'][0] == [1, 2, 3]
+    assert plan['after']['assignment'] == plan['reassign']
+    assert plan['changes'][0].startswith('replication factor 3 -> 2 (partition 0: [1, 2, 3] -> [1, ')
+
+
+def test_replication_factor_increase_spreads_new_replicas():
+    topic = dict(partitions=4, replication_factor=1, internal=False, assignment=assignment([1], [2], [3], [1]))
+    plan = only(kt.plan_topics([spec(replication_factor=3)], snapshot(topics={'orders': topic}, brokers=4,
+                                                                      load={1: 2, 2: 1, 3: 1})))
+    assert plan['error'] is None
+    assert plan['reassign'][0][0] == 1 and plan['reassign'][3][0] == 1
+    assert all(len(set(r)) == 3 for r in plan['reassign'].values())
+    held = [r for replicas in plan['reassign'].values() for r in replicas]
+    assert sorted(held.count(b) for b in (1, 2, 3, 4)) == [3, 3, 3, 3]
+
+
+def test_replication_factor_increase_is_rack_aware():
+    topic = dict(partitions=1, replication_factor=1, internal=False, assignment=assignment([1]))
+    racks = {1: 'a', 2: 'a', 3: 'b', 4: 'c'}
+    plan = only(kt.plan_topics([spec(replication_factor=3)], snapshot(topics={'orders': topic}, brokers=4,
+                                                                      racks=racks, load={2: 0, 3: 9, 4: 9})))
+    # Broker 2 holds least but shares rack a with the leader: racks b and c come first.
+    assert plan['reassign'] == {0: [1, 3, 4]}
+
+
+def test_replication_factor_decrease_drops_out_of_sync_replicas_first():
+    topic = dict(partitions=1, replication_factor=3, internal=False,
+                 assignment={0: dict(replicas=[1, 2, 3], leader=2, isr=[1, 2])})
+    plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic})))
+    assert plan['reassign'] == {0: [2, 1]}
+
+
+def test_replication_factor_change_of_a_leaderless_partition_fails():
+    topic = dict(partitions=2, replication_factor=1, internal=False,
+                 assignment={0: dict(replicas=[1], leader=1, isr=[1]), 1: dict(replicas=[2], leader=-1, isr=[])})
+    plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic})))
     assert plan['action'] == 'error'
-    assert "cannot change replication_factor of existing topic 'orders' from 3 to 2" in plan['error']
-    assert 'reassignment' in plan['error']
+    assert "partition 1 of topic 'orders' has no leader" in plan['error']
+    assert plan['reassign'] == {}
+
+
+def test_replication_factor_change_above_brokers_fails():
+    plan = only(kt.plan_topics([spec(replication_factor=4)], snapshot(topics={'orders': ORDERS})))
+    assert plan['error'] == "replication_factor 4 of topic 'orders' exceeds the 3 live broker(s); no topic was changed"
+
+
+def test_running_reassignment_to_the_same_replicas_is_waited_for_not_restarted():
+    topic = dict(partitions=2, replication_factor=1, internal=False, assignment=assignment([1], [2]))
+    first = kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic}))['topics'][0]
+    target = first['reassign'][0]
+    running = {('orders', 0): dict(replicas=target, adding_replicas=target[1:], removing_replicas=[])}
+    plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic}, running=running)))
+    assert plan['error'] is None
+    assert plan['reassign_running'] == [0]
+    assert '(already running)' in plan['changes'][0]
+    assert kt.result_entry(plan)['reassignment'][0]['status'] == 'already running'
+
+
+def test_running_reassignment_elsewhere_fails_the_task():
+    topic = dict(partitions=1, replication_factor=1, internal=False, assignment=assignment([1]))
+    running = {('orders', 0): dict(replicas=[1, 3, 2], adding_replicas=[3, 2], removing_replicas=[])}
+    plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic}, running=running)))
+    assert plan['action'] == 'error'
+    assert "partition 0 of topic 'orders' is already being reassigned to [1, 3, 2]" in plan['error']
+
+
+def test_new_partitions_get_the_new_replication_factor():
+    topic = dict(partitions=2, replication_factor=1, internal=False, assignment=assignment([1], [2]))
+    plan = only(kt.plan_topics([spec(partitions=4, replication_factor=2)], snapshot(topics={'orders': topic})))
+    assert plan['grow_to'] == 4
+    assert [len(r) for r in plan['grow_assignments']] == [2, 2]
+    assert plan['replication_factor'] == 2
 
 
 def test_same_replication_factor_with_broker_down_is_fine():
@@ -334,11 +424,11 @@ def test_bad_config_values_name_key_topic_and_value(key, value, message):
 
 
 def test_several_problems_of_one_topic_are_all_reported():
-    plan = only(kt.plan_topics([spec(partitions=2, replication_factor=1, config={'nope': 1})],
+    plan = only(kt.plan_topics([spec(partitions=2, replication_factor=4, config={'nope': 1})],
                                snapshot(topics={'orders': ORDERS})))
     assert 'unknown config key' in plan['error']
     assert 'cannot reduce partitions' in plan['error']
-    assert 'cannot change replication_factor' in plan['error']
+    assert "replication_factor 4 of topic 'orders' exceeds the 3 live broker(s)" in plan['error']
 
 
 # -- names -----------------------------------------------------------------------------------------
@@ -445,7 +535,7 @@ def test_result_entry_shape():
     plan = only(kt.plan_topics([spec(partitions=12)], snapshot(topics={'orders': ORDERS})))
     assert kt.result_entry(plan) == dict(name='orders', state='present', action='update', changed=True,
                                          partitions=12, replication_factor=3, config={},
-                                         changes=['partitions 6 -> 12'], error=None)
+                                         changes=['partitions 6 -> 12'], error=None, reassignment=[])
 
 
 def test_diff_only_changing_topics():

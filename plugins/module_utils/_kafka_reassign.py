@@ -1,0 +1,453 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, streamops.kafka contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Also available under the GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt
+# or https://www.gnu.org/licenses/gpl-3.0.txt), as Ansible content customarily is.
+
+"""Partition reassignment: where replicas go, and moving them (private module_utils).
+
+The first half is pure: given where replicas are now, the live brokers (with their racks) and
+how many replicas each broker holds, it decides new replica lists. kafka_topic uses it to change
+a topic's replication factor, kafka_rebalance to drain brokers and to spread replicas over new
+ones. The second half, :class:`Reassigner`, talks to Kafka through kafka-python's admin client:
+reads running reassignments, starts them, sets and always removes the replication throttle,
+and waits until each partition has exactly its new replicas.
+
+Shapes
+------
+partition (one partition of a topic now)::
+
+    {'replicas': [broker ids], 'leader': int (-1 when none), 'isr': [broker ids]}
+
+brokers: ``{broker_id: rack or None}`` of the live brokers.
+load: ``{broker_id: replicas it holds}`` over the whole cluster; the planners update it as
+they place replicas, so one call spreads many partitions evenly.
+A move: ``{(topic, partition): [new replicas]}``; the first replica is the preferred leader.
+
+Rules every planner keeps
+-------------------------
+- The current leader stays the first replica when it stays a replica; a replica that is
+  dropped is never the leader, and the new list always holds an in-sync replica.
+- A new replica goes to a live broker that does not hold the partition yet: first one whose
+  rack the partition does not use yet (when brokers have racks), then the least loaded, then
+  the lowest id.
+- A partition without a leader is not moved: its error names it.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+
+THROTTLE_BROKER_KEYS = ('leader.replication.throttled.rate', 'follower.replication.throttled.rate')
+THROTTLE_TOPIC_KEYS = ('leader.replication.throttled.replicas', 'follower.replication.throttled.replicas')
+
+TopicPartitionKey = t.Tuple[str, int]
+
+
+def _racks_of(replicas: t.Iterable[int], brokers: dict[int, t.Any]) -> set[t.Any]:
+    return set(brokers.get(r) for r in replicas if brokers.get(r) is not None)
+
+
+def pick_broker(current: t.Sequence[int], brokers: dict[int, t.Any], load: dict[int, int],
+                exclude: t.Iterable[int] = ()) -> int | None:
+    """The live broker a new replica of a partition with ``current`` replicas goes to (or None)."""
+    excluded = set(current) | set(exclude)
+    candidates = [b for b in brokers if b not in excluded]
+    if not candidates:
+        return None
+    used = _racks_of(current, brokers)
+    return min(candidates, key=lambda b: (brokers.get(b) is not None and brokers.get(b) in used,
+                                          load.get(b, 0), b))
+
+
+def _leader_first(replicas: t.Sequence[int], leader: int) -> list[int]:
+    if leader in replicas:
+        return [leader] + [r for r in replicas if r != leader]
+    return list(replicas)
+
+
+def _no_leader(topic: str, index: int, partition: dict[str, t.Any]) -> str | None:
+    leader = partition.get('leader')
+    if leader is None or leader < 0 or leader not in (partition.get('replicas') or []):
+        return ('partition %d of topic %r has no leader (replicas %s, isr %s): its replicas are not moved '
+                'while it is offline' % (index, topic, partition.get('replicas'), partition.get('isr')))
+    return None
+
+
+def change_replication_factor(topic: str, partitions: dict[int, dict[str, t.Any]], target: int,
+                              brokers: dict[int, t.Any], load: dict[int, int],
+                              ) -> tuple[dict[int, list[int]], list[str]]:
+    """New replica lists giving every partition ``target`` replicas: ``({partition: replicas}, errors)``.
+
+    Only partitions whose replica count differs are in the result. Growing keeps every replica
+    and adds brokers by :func:`pick_broker`; shrinking drops, in this order, replicas out of
+    the ISR, replicas on a rack another kept replica already covers, the most loaded brokers.
+    """
+    moves: dict[int, list[int]] = {}
+    errors: list[str] = []
+    if target > len(brokers):
+        return {}, ['replication_factor %d of topic %r exceeds the %d live broker(s)' % (target, topic, len(brokers))]
+    for index in sorted(partitions):
+        partition = partitions[index]
+        replicas = list(partition.get('replicas') or [])
+        if len(replicas) == target:
+            continue
+        problem = _no_leader(topic, index, partition)
+        if problem:
+            errors.append(problem)
+            continue
+        new = _leader_first(replicas, partition['leader'])
+        if len(new) < target:
+            while len(new) < target:
+                broker = pick_broker(new, brokers, load)
+                if broker is None:
+                    errors.append('partition %d of topic %r: no live broker left for replica %d of %d (live: %s)'
+                                  % (index, topic, len(new) + 1, target, sorted(brokers)))
+                    break
+                new.append(broker)
+                load[broker] = load.get(broker, 0) + 1
+        else:
+            isr = set(partition.get('isr') or [])
+            while len(new) > target:
+                kept_racks = [brokers.get(r) for r in new]
+
+                def drop_score(r: int) -> tuple[bool, bool, int, int]:
+                    rack = brokers.get(r)
+                    return (r in isr, not (rack is not None and kept_racks.count(rack) > 1), -load.get(r, 0), -r)
+                victim = min(new[1:], key=drop_score)
+                new.remove(victim)
+                load[victim] = load.get(victim, 0) - 1
+        if len(new) == target:
+            moves[index] = new
+    return moves, errors
+
+
+def new_partition_replicas(count: int, replication_factor: int, brokers: dict[int, t.Any],
+                           load: dict[int, int]) -> list[list[int]]:
+    """Replica lists for ``count`` new partitions (create partitions with explicit assignments)."""
+    assignments = []
+    for _index in range(count):
+        replicas: list[int] = []
+        while len(replicas) < replication_factor:
+            broker = pick_broker(replicas, brokers, load)
+            if broker is None:
+                break
+            replicas.append(broker)
+            load[broker] = load.get(broker, 0) + 1
+        # The least loaded leader first, so leadership spreads too.
+        assignments.append(replicas)
+    return assignments
+
+
+def drain_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], drained: t.Iterable[int],
+                  brokers: dict[int, t.Any], load: dict[int, int],
+                  ) -> tuple[dict[TopicPartitionKey, list[int]], list[str]]:
+    """Moves that take every replica off the ``drained`` brokers: ``(moves, errors)``.
+
+    A partition keeps its other replicas; each replica on a drained broker is replaced by one
+    on a remaining live broker (:func:`pick_broker`), added at the end so it is not preferred
+    leader before it has caught up. A kept in-sync replica (the current leader when it stays)
+    becomes the first one.
+    """
+    drained = set(drained)
+    remaining = dict((b, rack) for b, rack in brokers.items() if b not in drained)
+    moves: dict[TopicPartitionKey, list[int]] = {}
+    errors: list[str] = []
+    for key in sorted(assignment):
+        partition = assignment[key]
+        replicas = list(partition.get('replicas') or [])
+        if not drained & set(replicas):
+            continue
+        problem = _no_leader(key[0], key[1], partition)
+        if problem:
+            errors.append(problem)
+            continue
+        kept = [r for r in replicas if r not in drained]
+        isr = [r for r in replicas if r in set(partition.get('isr') or []) and r not in drained]
+        if not isr:
+            errors.append('partition %d of topic %r has no in-sync replica outside broker(s) %s (isr %s): '
+                          'draining would leave it without one' % (key[1], key[0], sorted(drained),
+                                                                    partition.get('isr')))
+            continue
+        first = partition['leader'] if partition['leader'] in kept else isr[0]
+        new = _leader_first(kept, first)
+        for removed in (r for r in replicas if r in drained):
+            broker = pick_broker(new, remaining, load)
+            if broker is None:
+                errors.append('partition %d of topic %r: no broker outside %s can take its replica (it has '
+                              'replicas %s, remaining brokers %s)' % (key[1], key[0], sorted(drained),
+                                                                      replicas, sorted(remaining)))
+                break
+            new.append(broker)
+            load[broker] = load.get(broker, 0) + 1
+            load[removed] = load.get(removed, 0) - 1
+        else:
+            moves[key] = new
+    return moves, errors
+
+
+def balance_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], brokers: dict[int, t.Any],
+                    load: dict[int, int], max_moves: int = 100000) -> dict[TopicPartitionKey, list[int]]:
+    """Moves that even out how many replicas each live broker holds (within one of each other).
+
+    Each step moves one replica from the most to the least loaded broker, on a partition the
+    latter does not hold, keeping the partition's rack spread; followers move before leaders,
+    and a moved replica goes to the end of the list. Partitions without a leader are left alone.
+    """
+    work = dict((key, list(p.get('replicas') or [])) for key, p in assignment.items()
+                if _no_leader(key[0], key[1], p) is None)
+    leaders = dict((key, assignment[key]['leader']) for key in work)
+    for b in brokers:
+        load.setdefault(b, 0)
+    changed: set[TopicPartitionKey] = set()
+    blocked: set[tuple[int, int]] = set()
+    for _step in range(max_moves):
+        live = [b for b in brokers]
+        ordered = sorted(live, key=lambda b: (load[b], b))
+        pair = None
+        for over in reversed(ordered):
+            for under in ordered:
+                if load[over] - load[under] <= 1:
+                    break
+                if (over, under) not in blocked:
+                    pair = (over, under)
+                    break
+            if pair:
+                break
+        if pair is None:
+            break
+        over, under = pair
+        chosen = None
+        for leader_ok in (False, True):
+            for key in sorted(work):
+                replicas = work[key]
+                if over not in replicas or under in replicas:
+                    continue
+                if (leaders[key] == over) != leader_ok:
+                    continue
+                others = [r for r in replicas if r != over]
+                rack_under = brokers.get(under)
+                if rack_under is not None and rack_under != brokers.get(over) and rack_under in _racks_of(others, brokers):
+                    continue
+                chosen = key
+                break
+            if chosen:
+                break
+        if chosen is None:
+            blocked.add(pair)
+            continue
+        replicas = [r for r in work[chosen] if r != over] + [under]
+        work[chosen] = _leader_first(replicas, leaders[chosen])
+        load[over] -= 1
+        load[under] += 1
+        changed.add(chosen)
+    return dict((key, work[key]) for key in sorted(changed) if work[key] != list(assignment[key]['replicas']))
+
+
+def replica_load(metadata_topics: t.Iterable[dict[str, t.Any]]) -> dict[int, int]:
+    """``{broker_id: replicas}`` from describe_topics() entries (every topic of the cluster)."""
+    load: dict[int, int] = {}
+    for topic in metadata_topics:
+        if topic.get('error_code'):
+            continue
+        for partition in topic.get('partitions') or []:
+            for replica in partition.get('replica_nodes') or []:
+                load[replica] = load.get(replica, 0) + 1
+    return load
+
+
+def assignment_from_metadata(metadata_topics: t.Iterable[dict[str, t.Any]],
+                             ) -> dict[TopicPartitionKey, dict[str, t.Any]]:
+    """``{(topic, partition): {'replicas', 'leader', 'isr'}}`` from describe_topics() entries."""
+    out: dict[TopicPartitionKey, dict[str, t.Any]] = {}
+    for topic in metadata_topics:
+        if topic.get('error_code'):
+            continue
+        for partition in topic.get('partitions') or []:
+            out[(topic['name'], partition.get('partition_index'))] = dict(
+                replicas=list(partition.get('replica_nodes') or []),
+                leader=partition.get('leader_id', -1),
+                isr=list(partition.get('isr_nodes') or []),
+            )
+    return out
+
+
+def throttle_configs(moves: dict[TopicPartitionKey, list[int]],
+                     current: dict[TopicPartitionKey, t.Sequence[int]], rate: int,
+                     ) -> tuple[dict[int, dict[str, str]], dict[str, dict[str, str]]]:
+    """The broker and topic configs that throttle ``moves`` to ``rate`` bytes/s.
+
+    As kafka-reassign-partitions does: the rate on every broker a moving partition has now or
+    gets; the leader side throttled on the partitions' current replicas, the follower side on
+    the replicas being added. ``({broker_id: {key: value}}, {topic: {key: value}})``.
+    """
+    broker_ids: set[int] = set()
+    leaders: dict[str, list[str]] = {}
+    followers: dict[str, list[str]] = {}
+    for (topic, index), new in sorted(moves.items()):
+        old = list(current.get((topic, index)) or [])
+        broker_ids.update(old)
+        broker_ids.update(new)
+        leaders.setdefault(topic, []).extend('%d:%d' % (index, r) for r in old)
+        followers.setdefault(topic, []).extend('%d:%d' % (index, r) for r in new if r not in old)
+    broker_configs = dict((b, dict((key, str(rate)) for key in THROTTLE_BROKER_KEYS)) for b in sorted(broker_ids))
+    topic_configs = {}
+    for topic in sorted(leaders):
+        topic_configs[topic] = {THROTTLE_TOPIC_KEYS[0]: ','.join(leaders[topic])}
+        if followers.get(topic):
+            topic_configs[topic][THROTTLE_TOPIC_KEYS[1]] = ','.join(followers[topic])
+    return broker_configs, topic_configs
+
+
+def running_conflicts(moves: dict[TopicPartitionKey, list[int]],
+                      running: dict[TopicPartitionKey, dict[str, t.Any]]) -> tuple[list[TopicPartitionKey], list[str]]:
+    """Split planned moves against reassignments already running.
+
+    Returns ``(already, errors)``: the partitions whose running reassignment already goes where
+    the plan goes (they are waited for, not started again), and one error per partition whose
+    running reassignment goes elsewhere (nothing may then be started).
+    """
+    already = []
+    errors = []
+    for key in sorted(moves):
+        if key not in running:
+            continue
+        entry = running[key]
+        target = [r for r in entry.get('replicas') or [] if r not in (entry.get('removing_replicas') or [])]
+        if sorted(target) == sorted(moves[key]):
+            already.append(key)
+        else:
+            errors.append('partition %d of topic %r is already being reassigned to %s (adding %s, removing %s); '
+                          'wait for it or cancel it before asking for %s'
+                          % (key[1], key[0], target, entry.get('adding_replicas'), entry.get('removing_replicas'),
+                             moves[key]))
+    return already, errors
+
+
+def move_report(moves: dict[TopicPartitionKey, list[int]], current: dict[TopicPartitionKey, t.Sequence[int]],
+                status: dict[TopicPartitionKey, str] | None = None) -> list[dict[str, t.Any]]:
+    """One ``{topic, partition, before, after, status}`` per move, sorted."""
+    status = status or {}
+    return [dict(topic=key[0], partition=key[1], before=list(current.get(key) or []), after=list(moves[key]),
+                 status=status.get(key, 'planned')) for key in sorted(moves)]
+
+
+class Reassigner:
+    """Runs reassignments through a kafka-python ``KafkaAdminClient`` (``admin``)."""
+
+    def __init__(self, admin: t.Any, timeout_ms: int, topic_partition: t.Callable[[str, int], t.Any],
+                 config_resource: t.Callable[..., t.Any], broker_type: t.Any, topic_type: t.Any,
+                 set_op: t.Any, delete_op: t.Any) -> None:
+        self.admin = admin
+        self.timeout_ms = timeout_ms
+        self._tp = topic_partition
+        self._resource = config_resource
+        self._broker_type = broker_type
+        self._topic_type = topic_type
+        self._set = set_op
+        self._delete = delete_op
+
+    def running(self, keys: t.Iterable[TopicPartitionKey] | None = None) -> dict[TopicPartitionKey, dict[str, t.Any]]:
+        """Reassignments in progress (of ``keys``, or all), as list_partition_reassignments reports them."""
+        wanted = None
+        if keys is not None:
+            wanted = {}
+            for topic, index in keys:
+                wanted.setdefault(topic, []).append(index)
+            if not wanted:
+                return {}
+        answer = self.admin.list_partition_reassignments(wanted, timeout_ms=self.timeout_ms)
+        return dict(((tp.topic, tp.partition), entry) for tp, entry in answer.items())
+
+    def start(self, moves: dict[TopicPartitionKey, list[int]]) -> dict[TopicPartitionKey, str]:
+        """Start the moves; ``{key: error}`` for the partitions the controller refused."""
+        if not moves:
+            return {}
+        answer = self.admin.alter_partition_reassignments(
+            dict((self._tp(topic, index), list(replicas)) for (topic, index), replicas in moves.items()),
+            timeout_ms=self.timeout_ms)
+        errors = {}
+        for (topic, index) in moves:
+            error = answer.get(self._tp(topic, index), 'missing')
+            if error == 'missing':
+                errors[(topic, index)] = 'the controller did not answer for this partition'
+            elif error is not None:
+                errors[(topic, index)] = getattr(error, '__name__', str(error))
+        return errors
+
+    def _dynamic(self, resources: list[t.Any], kind: str) -> dict[str, dict[str, str]]:
+        described = self.admin.describe_configs(resources, config_filter='dynamic')
+        out: dict[str, dict[str, str]] = {}
+        for name, entries in (described.get(kind) or {}).items():
+            out[name] = dict((key, entry.get('value')) for key, entry in (entries or {}).items()
+                             if key in THROTTLE_BROKER_KEYS + THROTTLE_TOPIC_KEYS and entry.get('value') is not None)
+        return out
+
+    def set_throttle(self, broker_configs: dict[int, dict[str, str]],
+                     topic_configs: dict[str, dict[str, str]]) -> dict[str, t.Any]:
+        """Apply the throttle; returns what :meth:`clear_throttle` needs to put things back as they were."""
+        brokers = [self._resource(self._broker_type, str(b), list(THROTTLE_BROKER_KEYS)) for b in broker_configs]
+        topics = [self._resource(self._topic_type, name, list(THROTTLE_TOPIC_KEYS)) for name in topic_configs]
+        before = dict(broker=self._dynamic(brokers, 'broker') if brokers else {},
+                      topic=self._dynamic(topics, 'topic') if topics else {},
+                      brokers=sorted(broker_configs), topics=sorted(topic_configs))
+        resources = [self._resource(self._broker_type, str(b), dict((k, (self._set, v)) for k, v in cfg.items()))
+                     for b, cfg in broker_configs.items()]
+        resources += [self._resource(self._topic_type, name, dict((k, (self._set, v)) for k, v in cfg.items()))
+                      for name, cfg in topic_configs.items()]
+        self._alter(resources, 'set the replication throttle')
+        return before
+
+    def clear_throttle(self, before: dict[str, t.Any]) -> None:
+        """Put the throttle keys back as they were before :meth:`set_throttle` (removed when unset)."""
+        resources = []
+        for kind, names, keys, rtype in (('broker', [str(b) for b in before['brokers']], THROTTLE_BROKER_KEYS,
+                                          self._broker_type),
+                                         ('topic', before['topics'], THROTTLE_TOPIC_KEYS, self._topic_type)):
+            for name in names:
+                old = (before[kind] or {}).get(name) or {}
+                ops = dict((key, (self._set, old[key]) if key in old else (self._delete, None)) for key in keys)
+                resources.append(self._resource(rtype, name, ops))
+        self._alter(resources, 'remove the replication throttle')
+
+    def _alter(self, resources: list[t.Any], what: str) -> None:
+        if not resources:
+            return
+        answer = self.admin.alter_configs(resources, raise_on_unknown=False, incremental=True)
+        failures = []
+        for kind, outcomes in (answer or {}).items():
+            for name, outcome in outcomes.items():
+                if outcome != 'OK':
+                    failures.append('%s %s: %s' % (kind, name, outcome))
+        if failures:
+            raise RuntimeError('cannot %s: %s' % (what, '; '.join(failures)))
+
+    def wait(self, moves: dict[TopicPartitionKey, list[int]], timeout: float, interval: float = 0.5,
+             ) -> dict[TopicPartitionKey, str]:
+        """Wait until each moved partition has exactly its new replicas, all in sync, and no
+        reassignment runs for it; ``{key: why not}`` of those still pending at the deadline."""
+        pending = dict((key, 'not checked yet') for key in moves)
+        deadline = time.monotonic() + timeout
+        while pending:
+            running = self.running(list(pending))
+            topics = sorted(set(topic for topic, _index in pending))
+            now = assignment_from_metadata(self.admin.describe_topics(topics))
+            for key in list(pending):
+                state = now.get(key)
+                if key in running:
+                    entry = running[key]
+                    pending[key] = 'still reassigning (replicas %s, adding %s, removing %s)' % (
+                        entry.get('replicas'), entry.get('adding_replicas'), entry.get('removing_replicas'))
+                elif state is None:
+                    pending[key] = 'partition not in the metadata'
+                elif sorted(state['replicas']) != sorted(moves[key]):
+                    pending[key] = 'replicas %s, expected %s' % (state['replicas'], moves[key])
+                elif not set(moves[key]) <= set(state['isr']):
+                    pending[key] = 'in-sync replicas %s, expected %s' % (state['isr'], moves[key])
+                else:
+                    del pending[key]
+            if not pending or time.monotonic() >= deadline:
+                break
+            time.sleep(interval)
+        return pending
