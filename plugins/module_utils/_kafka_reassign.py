@@ -50,15 +50,44 @@ def _racks_of(replicas: t.Iterable[int], brokers: dict[int, t.Any]) -> set[t.Any
 
 
 def pick_broker(current: t.Sequence[int], brokers: dict[int, t.Any], load: dict[int, int],
-                exclude: t.Iterable[int] = ()) -> int | None:
-    """The live broker a new replica of a partition with ``current`` replicas goes to (or None)."""
+                exclude: t.Iterable[int] = (), turn: int = 0) -> int | None:
+    """The live broker a new replica of a partition with ``current`` replicas goes to (or None).
+
+    Among equally loaded brokers the choice rotates with ``turn`` (the partition index), so
+    ties do not all land on the lowest id.
+    """
     excluded = set(current) | set(exclude)
-    candidates = [b for b in brokers if b not in excluded]
+    ids = sorted(brokers)
+    candidates = [b for b in ids if b not in excluded]
     if not candidates:
         return None
     used = _racks_of(current, brokers)
     return min(candidates, key=lambda b: (brokers.get(b) is not None and brokers.get(b) in used,
-                                          load.get(b, 0), b))
+                                          load.get(b, 0), (ids.index(b) - turn) % len(ids)))
+
+
+def _even_out(new: dict[int, list[int]], added: dict[int, list[int]], brokers: dict[int, t.Any],
+              load: dict[int, int]) -> None:
+    """Move just-added replicas from the most to the least loaded broker while that narrows the gap."""
+    for _step in range(sum(len(a) for a in added.values())):
+        ordered = sorted(brokers, key=lambda b: (load.get(b, 0), b))
+        under, over = ordered[0], ordered[-1]
+        if load.get(over, 0) - load.get(under, 0) <= 1:
+            return
+        for index in sorted(added):
+            if over not in added[index] or under in new[index]:
+                continue
+            others = [r for r in new[index] if r != over]
+            if brokers.get(under) is not None and brokers.get(under) != brokers.get(over) \
+                    and brokers.get(under) in _racks_of(others, brokers):
+                continue
+            new[index][new[index].index(over)] = under
+            added[index][added[index].index(over)] = under
+            load[over] -= 1
+            load[under] = load.get(under, 0) + 1
+            break
+        else:
+            return
 
 
 def _leader_first(replicas: t.Sequence[int], leader: int) -> list[int]:
@@ -85,6 +114,7 @@ def change_replication_factor(topic: str, partitions: dict[int, dict[str, t.Any]
     the ISR, replicas on a rack another kept replica already covers, the most loaded brokers.
     """
     moves: dict[int, list[int]] = {}
+    added: dict[int, list[int]] = {}
     errors: list[str] = []
     if target > len(brokers):
         return {}, ['replication_factor %d of topic %r exceeds the %d live broker(s)' % (target, topic, len(brokers))]
@@ -100,12 +130,13 @@ def change_replication_factor(topic: str, partitions: dict[int, dict[str, t.Any]
         new = _leader_first(replicas, partition['leader'])
         if len(new) < target:
             while len(new) < target:
-                broker = pick_broker(new, brokers, load)
+                broker = pick_broker(new, brokers, load, turn=index)
                 if broker is None:
                     errors.append('partition %d of topic %r: no live broker left for replica %d of %d (live: %s)'
                                   % (index, topic, len(new) + 1, target, sorted(brokers)))
                     break
                 new.append(broker)
+                added.setdefault(index, []).append(broker)
                 load[broker] = load.get(broker, 0) + 1
         else:
             isr = set(partition.get('isr') or [])
@@ -120,6 +151,7 @@ def change_replication_factor(topic: str, partitions: dict[int, dict[str, t.Any]
                 load[victim] = load.get(victim, 0) - 1
         if len(new) == target:
             moves[index] = new
+    _even_out(moves, dict((i, a) for i, a in added.items() if i in moves), brokers, load)
     return moves, errors
 
 
@@ -127,15 +159,14 @@ def new_partition_replicas(count: int, replication_factor: int, brokers: dict[in
                            load: dict[int, int]) -> list[list[int]]:
     """Replica lists for ``count`` new partitions (create partitions with explicit assignments)."""
     assignments = []
-    for _index in range(count):
+    for index in range(count):
         replicas: list[int] = []
         while len(replicas) < replication_factor:
-            broker = pick_broker(replicas, brokers, load)
+            broker = pick_broker(replicas, brokers, load, turn=index)
             if broker is None:
                 break
             replicas.append(broker)
             load[broker] = load.get(broker, 0) + 1
-        # The least loaded leader first, so leadership spreads too.
         assignments.append(replicas)
     return assignments
 
@@ -173,7 +204,7 @@ def drain_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], drained
         first = partition['leader'] if partition['leader'] in kept else isr[0]
         new = _leader_first(kept, first)
         for removed in (r for r in replicas if r in drained):
-            broker = pick_broker(new, remaining, load)
+            broker = pick_broker(new, remaining, load, turn=key[1])
             if broker is None:
                 errors.append('partition %d of topic %r: no broker outside %s can take its replica (it has '
                               'replicas %s, remaining brokers %s)' % (key[1], key[0], sorted(drained),
@@ -185,6 +216,48 @@ def drain_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], drained
         else:
             moves[key] = new
     return moves, errors
+
+
+def drain_problems(drained: t.Sequence[int], brokers: dict[int, t.Any],
+                   assignment: dict[TopicPartitionKey, dict[str, t.Any]], min_insync: dict[str, int],
+                   voters: t.Sequence[int]) -> list[str]:
+    """Why draining ``drained`` must be refused, naming the numbers; [] when it may go ahead.
+
+    ``brokers``: the live brokers; ``min_insync``: each topic's effective min.insync.replicas;
+    ``voters``: the KRaft controller voters ([] in ZooKeeper mode).
+    """
+    problems = []
+    known = set(brokers)
+    for partition in assignment.values():
+        known.update(partition.get('replicas') or [])
+    unknown = [b for b in drained if b not in known]
+    if unknown:
+        problems.append('broker id(s) %s are not in the cluster (live brokers: %s)' % (unknown, sorted(brokers)))
+    remaining = sorted(b for b in brokers if b not in set(drained))
+    if not remaining:
+        problems.append('it would leave no broker: the live brokers are %s' % sorted(brokers))
+        return problems
+    widest: dict[str, int] = {}
+    for (topic, _index), partition in assignment.items():
+        widest[topic] = max(widest.get(topic, 0), len(partition.get('replicas') or []))
+    too_wide = sorted((rf, topic) for topic, rf in widest.items() if rf > len(remaining))
+    if too_wide:
+        rf, topic = too_wide[-1]
+        problems.append('%d broker(s) would remain (%s), fewer than the replication factor %d of topic %r%s'
+                        % (len(remaining), remaining, rf, topic,
+                           ' and %d other topic(s)' % (len(too_wide) - 1) if len(too_wide) > 1 else ''))
+    unsatisfiable = sorted((n, topic) for topic, n in min_insync.items() if topic in widest and n > len(remaining))
+    if unsatisfiable:
+        n, topic = unsatisfiable[-1]
+        problems.append('%d broker(s) would remain, fewer than min.insync.replicas=%d of topic %r%s: acks=all '
+                        'producers would fail' % (len(remaining), n, topic,
+                                                  ' and %d other topic(s)' % (len(unsatisfiable) - 1)
+                                                  if len(unsatisfiable) > 1 else ''))
+    controllers = [b for b in drained if b in set(voters)]
+    if controllers:
+        problems.append('broker id(s) %s are KRaft controller voters (voters: %s): draining them is not a quorum '
+                        'change; remove them from the controller quorum separately' % (controllers, sorted(voters)))
+    return problems
 
 
 def balance_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], brokers: dict[int, t.Any],
@@ -314,7 +387,7 @@ def running_conflicts(moves: dict[TopicPartitionKey, list[int]],
         if key not in running:
             continue
         entry = running[key]
-        target = [r for r in entry.get('replicas') or [] if r not in (entry.get('removing_replicas') or [])]
+        target = running_target(entry)
         if sorted(target) == sorted(moves[key]):
             already.append(key)
         else:
@@ -323,6 +396,30 @@ def running_conflicts(moves: dict[TopicPartitionKey, list[int]],
                           % (key[1], key[0], target, entry.get('adding_replicas'), entry.get('removing_replicas'),
                              moves[key]))
     return already, errors
+
+
+def running_target(entry: dict[str, t.Any]) -> list[int]:
+    """Where a running reassignment (a list_partition_reassignments entry) takes its partition."""
+    return [r for r in entry.get('replicas') or [] if r not in (entry.get('removing_replicas') or [])]
+
+
+def running_targets(topic: str, running: dict[int, dict[str, t.Any]], replication_factor: int,
+                    ) -> tuple[dict[int, list[int]], list[str]]:
+    """Of a topic's partitions under reassignment (``{partition: entry}``): those whose running
+    reassignment gives them ``replication_factor`` replicas (``{partition: target}``, to wait for)
+    and one error for each of the others."""
+    adopted: dict[int, list[int]] = {}
+    errors = []
+    for index in sorted(running):
+        target = running_target(running[index])
+        if len(target) == replication_factor:
+            adopted[index] = target
+        else:
+            errors.append('partition %d of topic %r is already being reassigned to %s (adding %s, removing %s), '
+                          'not to %d replica(s); wait for it or cancel it first'
+                          % (index, topic, target, running[index].get('adding_replicas'),
+                             running[index].get('removing_replicas'), replication_factor))
+    return adopted, errors
 
 
 def move_report(moves: dict[TopicPartitionKey, list[int]], current: dict[TopicPartitionKey, t.Sequence[int]],

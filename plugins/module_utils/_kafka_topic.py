@@ -52,7 +52,7 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health impo
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_reassign import (
     change_replication_factor,
     new_partition_replicas,
-    running_conflicts,
+    running_targets,
 )
 
 ACTION_CREATE = 'create'
@@ -293,19 +293,25 @@ def _plan_present(plan: dict[str, t.Any], spec: dict[str, t.Any], snapshot: dict
     wanted_replication = spec.get('replication_factor')
     after_replication = cur_replication
     assignment = current.get('assignment') or {}
-    if isinstance(wanted_replication, int) and 1 <= wanted_replication <= 32767 and any(
-            len(p.get('replicas') or []) != wanted_replication for p in assignment.values()):
+    moving = [index for topic, index in (snapshot.get('running') or {}) if topic == name and index in assignment]
+    if isinstance(wanted_replication, int) and 1 <= wanted_replication <= 32767 and (moving or any(
+            len(p.get('replicas') or []) != wanted_replication for p in assignment.values())):
         if broker_count is not None and wanted_replication > broker_count:
             errors.append('replication_factor %d of topic %r exceeds the %d live broker(s); no topic was changed'
                           % (wanted_replication, name, broker_count))
         else:
+            # A partition already being reassigned is not reassigned again: when its reassignment
+            # gives it the wanted replica count it is waited for, otherwise the task fails.
+            running = dict((index, entry) for (topic, index), entry in (snapshot.get('running') or {}).items()
+                           if topic == name and index in assignment)
+            adopted, conflicts = running_targets(name, running, wanted_replication)
+            idle = dict((index, p) for index, p in assignment.items() if index not in running)
             moves, move_errors = change_replication_factor(
-                name, assignment, wanted_replication, snapshot.get('brokers') or {}, snapshot.setdefault('load', {}))
-            keyed = dict(((name, index), replicas) for index, replicas in moves.items())
-            already, conflicts = running_conflicts(keyed, snapshot.get('running') or {})
+                name, idle, wanted_replication, snapshot.get('brokers') or {}, snapshot.setdefault('load', {}))
+            moves.update(adopted)
             errors.extend(move_errors + conflicts)
-            plan['reassign'] = moves
-            plan['reassign_running'] = [index for _topic, index in already]
+            plan['reassign'] = dict(sorted(moves.items()))
+            plan['reassign_running'] = sorted(adopted)
             after_replication = wanted_replication
             plan['changes'].append('replication factor %s -> %d (%s)' % (
                 cur_replication, wanted_replication, '; '.join(

@@ -394,22 +394,20 @@ class TopicManager:
                 config_filter='all')
             broker_defaults = (described.get('broker') or {}).get(broker_id)
         snapshot = snapshot_from_cluster(metadata, brokers, topic_configs, broker_defaults)
-        if self._changes_replication(specs, snapshot):
-            # Where to put new replicas depends on what every broker holds, and nothing may be
-            # started twice: read all topics' metadata and the reassignments under way.
-            snapshot['load'] = replica_load(self.admin.describe_topics())
+        declared = [(spec, snapshot['topics'][spec['name']]) for spec in specs
+                    if spec.get('state') == 'present' and isinstance(spec.get('replication_factor'), int)
+                    and spec['name'] in snapshot['topics']]
+        if declared:
+            # A reassignment under way is never started twice (one cheap request: only
+            # running reassignments are listed).
             snapshot['running'] = self.reassigner().running()
+            moving = set(topic for topic, _index in snapshot['running'])
+            if any(spec['name'] in moving or any(len(p['replicas']) != spec['replication_factor']
+                                                 for p in current['assignment'].values())
+                   for spec, current in declared):
+                # Where new replicas go depends on what every broker holds.
+                snapshot['load'] = replica_load(self.admin.describe_topics())
         return snapshot
-
-    @staticmethod
-    def _changes_replication(specs: list[dict[str, t.Any]], snapshot: dict[str, t.Any]) -> bool:
-        for spec in specs:
-            current = snapshot['topics'].get(spec['name'])
-            wanted = spec.get('replication_factor')
-            if spec.get('state') == 'present' and current and isinstance(wanted, int) and any(
-                    len(p['replicas']) != wanted for p in current['assignment'].values()):
-                return True
-        return False
 
     def reassigner(self) -> Reassigner:
         return Reassigner(self.admin, self.broker_timeout_ms, TopicPartition, ConfigResource,

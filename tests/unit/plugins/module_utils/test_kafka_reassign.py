@@ -105,3 +105,36 @@ def test_load_and_assignment_from_metadata():
     assert kr.replica_load(metadata) == {1: 1, 2: 2, 3: 1}
     assert kr.assignment_from_metadata(metadata) == {('t', 0): dict(replicas=[1, 2], leader=1, isr=[1]),
                                                      ('t', 1): dict(replicas=[2, 3], leader=2, isr=[2, 3])}
+
+
+def test_drain_problems_name_the_numbers():
+    assignment = {('wide', 0): part([1, 2, 3]), ('strict', 0): part([1, 2])}
+    brokers = {1: None, 2: None, 3: None}
+    assert kr.drain_problems([3], {1: None, 2: None, 3: None, 4: None}, assignment, {'wide': 2}, []) == []
+    problems = kr.drain_problems([3, 9], brokers, assignment, {'strict': 3, 'wide': 1}, [])
+    assert problems[0] == 'broker id(s) [9] are not in the cluster (live brokers: [1, 2, 3])'
+    assert "1 broker(s) would remain ([1, 2]), fewer than the replication factor 3 of topic 'wide'" not in problems
+    assert "2 broker(s) would remain ([1, 2]), fewer than the replication factor 3 of topic 'wide'" in problems
+    assert any("fewer than min.insync.replicas=3 of topic 'strict'" in p for p in problems)
+    assert kr.drain_problems([1, 2, 3], brokers, assignment, {}, [])[-1] == (
+        'it would leave no broker: the live brokers are [1, 2, 3]')
+    voter = kr.drain_problems([1], {1: None, 2: None, 3: None, 4: None}, assignment, {}, [1, 2, 3])
+    assert voter == ['broker id(s) [1] are KRaft controller voters (voters: [1, 2, 3]): draining them is not a '
+                     'quorum change; remove them from the controller quorum separately']
+
+
+def test_a_dead_broker_holding_replicas_is_known():
+    assignment = {('t', 0): part([1, 5], isr=[1])}
+    assert kr.drain_problems([5], {1: None, 2: None}, assignment, {}, []) == []
+
+
+def test_replication_factor_increase_evens_out_ties():
+    # 3 single-replica partitions on 3 of 4 brokers, RF 1 -> 3: 9 replicas, so 2 or 3 each.
+    partitions = {0: part([3]), 1: part([4]), 2: part([5])}
+    load = {3: 1, 4: 1, 5: 1}
+    moves, errors = kr.change_replication_factor('t', partitions, 3, {2: None, 3: None, 4: None, 5: None}, load)
+    assert errors == []
+    held = [r for rs in moves.values() for r in rs]
+    assert max(held.count(b) for b in (2, 3, 4, 5)) - min(held.count(b) for b in (2, 3, 4, 5)) <= 1, moves
+    assert [moves[i][0] for i in range(3)] == [3, 4, 5]
+    assert load == dict((b, held.count(b)) for b in (2, 3, 4, 5))

@@ -269,16 +269,16 @@ def test_replication_factor_change_above_brokers_fails():
     assert plan['error'] == "replication_factor 4 of topic 'orders' exceeds the 3 live broker(s); no topic was changed"
 
 
-def test_running_reassignment_to_the_same_replicas_is_waited_for_not_restarted():
+def test_running_reassignment_to_the_wanted_count_is_waited_for_not_restarted():
     topic = dict(partitions=2, replication_factor=1, internal=False, assignment=assignment([1], [2]))
-    first = kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic}))['topics'][0]
-    target = first['reassign'][0]
-    running = {('orders', 0): dict(replicas=target, adding_replicas=target[1:], removing_replicas=[])}
+    running = {('orders', 0): dict(replicas=[1, 3], adding_replicas=[3], removing_replicas=[])}
     plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic}, running=running)))
     assert plan['error'] is None
+    assert plan['reassign'][0] == [1, 3]
+    assert len(plan['reassign'][1]) == 2 and plan['reassign'][1][0] == 2
     assert plan['reassign_running'] == [0]
-    assert '(already running)' in plan['changes'][0]
-    assert kt.result_entry(plan)['reassignment'][0]['status'] == 'already running'
+    assert 'partition 0: [1] -> [1, 3] (already running)' in plan['changes'][0]
+    assert [r['status'] for r in kt.result_entry(plan)['reassignment']] == ['already running', 'planned']
 
 
 def test_running_reassignment_elsewhere_fails_the_task():
@@ -286,7 +286,8 @@ def test_running_reassignment_elsewhere_fails_the_task():
     running = {('orders', 0): dict(replicas=[1, 3, 2], adding_replicas=[3, 2], removing_replicas=[])}
     plan = only(kt.plan_topics([spec(replication_factor=2)], snapshot(topics={'orders': topic}, running=running)))
     assert plan['action'] == 'error'
-    assert "partition 0 of topic 'orders' is already being reassigned to [1, 3, 2]" in plan['error']
+    assert ("partition 0 of topic 'orders' is already being reassigned to [1, 3, 2] (adding [3, 2], removing []), "
+            "not to 2 replica(s)") in plan['error']
 
 
 def test_new_partitions_get_the_new_replication_factor():
