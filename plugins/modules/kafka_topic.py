@@ -397,9 +397,11 @@ class TopicManager:
         declared = [(spec, snapshot['topics'][spec['name']]) for spec in specs
                     if spec.get('state') == 'present' and isinstance(spec.get('replication_factor'), int)
                     and spec['name'] in snapshot['topics']]
-        if declared:
-            # A reassignment under way is never started twice (one cheap request: only
-            # running reassignments are listed).
+        # A partition with another replica count, or with replicas out of the ISR (a reassignment
+        # adding replicas may be under way), needs a look at the running reassignments, so that
+        # none is started twice or taken for done; a topic as declared and in sync costs nothing.
+        if any(len(p['replicas']) != spec['replication_factor'] or len(p['isr']) < len(p['replicas'])
+               for spec, current in declared for p in current['assignment'].values()):
             snapshot['running'] = self.reassigner().running()
             moving = set(topic for topic, _index in snapshot['running'])
             if any(spec['name'] in moving or any(len(p['replicas']) != spec['replication_factor']

@@ -273,10 +273,13 @@ def test_broker_side_validation_blocks_the_whole_batch(kafka_cluster: KafkaClust
     assert not describe(admin, "it-innocent", "it-bad-isr")
 
 
-def test_replication_factor_change_rejected(kafka_cluster: KafkaCluster) -> None:
-    play, res = run(kafka_cluster, name="it-orders", replication_factor=2)
+def test_replication_factor_change_above_brokers_rejected(kafka_cluster: KafkaCluster, admin: Any) -> None:
+    # Changing it is a reassignment (tests/integration/test_kafka_reassign.py); above the brokers, refused.
+    before = describe(admin, "it-orders")["it-orders"]["partitions"]
+    play, res = run(kafka_cluster, name="it-orders", replication_factor=4)
     failed(play, res)
-    assert "cannot change replication_factor of existing topic 'it-orders' from 3 to 2" in res["msg"]
+    assert "replication_factor 4 of topic 'it-orders' exceeds the 3 live broker(s)" in res["msg"]
+    assert describe(admin, "it-orders")["it-orders"]["partitions"] == before
 
 
 @pytest.mark.parametrize("bad", ["bad name", "..", "x" * 250, "caf\u00e9"])

@@ -11,6 +11,7 @@ the replicas onto it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -29,6 +30,7 @@ from cluster import KraftCluster
 TOPIC = "streamops.kafka.kafka_topic"
 REBALANCE = "streamops.kafka.kafka_rebalance"
 LOAD = Path(__file__).resolve().parents[1] / "load" / "kafka_load.py"
+PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 BROKERS = [2, 3, 4, 5]
 THROTTLE_KEYS = ("leader.replication.throttled.rate", "follower.replication.throttled.rate")
 TOPIC_THROTTLE_KEYS = ("leader.replication.throttled.replicas", "follower.replication.throttled.replicas")
@@ -351,3 +353,27 @@ def test_a_joining_broker_gets_its_share(kraft: KraftCluster, admin: Any) -> Non
     play, res = run(kraft, module=REBALANCE, mode="balance")
     ok(play, res)
     assert res["changed"] is False and res["moves"] == []
+
+
+# --------------------------------------------------------------------------------------------------
+# playbooks/decommission_broker.yml: what it refuses before any host is touched
+
+
+@pytest.mark.parametrize("inventory, extra, message", [
+    ("[kafka]\nk1\nk2\n", ["-e", "broker=k9"], "broker 'k9' is not a host of the kafka group (k1, k2)"),
+    ("[kafka]\nk1\n", ["-e", "broker=k1"], "broker 'k1' is the last host of the kafka group"),
+    ("[kafka]\nk1\nk2\n[kafka_controller]\nk2\n", ["-e", "broker=k2"], "broker 'k2' is also a KRaft controller"),
+    ("[kafka]\nk1\nk2\n", [], "Give the broker to decommission: -e broker="),
+])
+def test_decommission_playbook_refuses_before_touching_a_host(tmp_path: Path, inventory: str, extra: list[str],
+                                                              message: str) -> None:
+    # The hosts are unreachable names: a run that got past the check would fail to connect, not pass.
+    (tmp_path / "hosts.ini").write_text(inventory)
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false")
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp_path / "hosts.ini"),
+                           str(PLAYBOOKS / "decommission_broker.yml"), *extra],
+                          capture_output=True, text=True, timeout=120, check=False, env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert message in out, out
+    assert "UNREACHABLE" not in out and "k1                         :" not in out, out

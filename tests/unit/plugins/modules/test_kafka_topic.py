@@ -62,6 +62,10 @@ class FakeAdmin:
                 for i in range(topic['partitions'])]))
         return out
 
+    def list_partition_reassignments(self, topic_partitions: t.Any = None, timeout_ms: int | None = None) -> dict:
+        self.calls.append(('list_partition_reassignments', topic_partitions, {}))
+        return {}
+
     def describe_configs(self, resources: list[t.Any], config_filter: str = 'modified') -> dict[str, t.Any]:
         self.calls.append(('describe_configs', resources, dict(config_filter=config_filter)))
         out: dict[str, dict[str, t.Any]] = {}
