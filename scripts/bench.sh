@@ -6,8 +6,10 @@
 #      on the same hosts, side by side;
 #   2. 1000 topics created in one kafka_topic task, the no-op re-run of those 1000, their deletion
 #      (tests/benchmarks/bench_kafka_topic.py against the KRaft sandbox's brokers);
-#   3. a roll of 3 loopback brokers under the load tool (bench_rolling_load.py);
-#   4. the ZooKeeper -> KRaft migration scenario (molecule/migration: converge + side effect): each
+#   3. replication factor changes (throttled and not) and a drain on 4 loopback KRaft brokers
+#      (bench_reassign.py: seconds and copy rate);
+#   4. a roll of 3 loopback brokers under the load tool (bench_rolling_load.py);
+#   5. the ZooKeeper -> KRaft migration scenario (molecule/migration: converge + side effect): each
 #      phase's, rollback's and upgrade's duration and the load figures of every roll
 #      (tests/benchmarks/report_migration.py).
 # Leaves the KRaft sandbox up (make demo-down removes it).
@@ -40,6 +42,7 @@ converge() { # converge MODE: fresh hosts, cold site.yml, idempotent re-run; pri
   mapfile -t host_list < <(MODE=kraft scripts/demo.sh hosts)
   servers=$(for h in "${host_list[@]}"; do docker inspect -f '{{with index .NetworkSettings.Networks "streamops-test"}}{{.IPAddress}}{{end}}' "$h"; done | sed 's/$/:9092/' | paste -sd,)
   python tests/benchmarks/bench_kafka_topic.py --bootstrap-servers "$servers" --count "$count"
+  python tests/benchmarks/bench_reassign.py   # replication factor changes and a drain on 4 loopback KRaft brokers: s, MB/s
   python tests/benchmarks/bench_rolling_load.py --mode zookeeper,kraft  # roll of 3 loopback brokers under kafka_load.py: acked/lost/stall
   molecule destroy -s migration >/dev/null
   molecule converge -s migration > .build/bench-migration.log 2>&1

@@ -38,7 +38,7 @@ KAFKA_IMPORT_ERROR: str | None
 try:
     import kafka
     import kafka.errors as kafka_errors
-    from kafka import TopicPartition
+    from kafka import TopicPartition  # noqa: F401  pylint: disable=unused-import
     from kafka.admin import (  # noqa: F401  pylint: disable=unused-import
         ACL,
         ACLFilter,

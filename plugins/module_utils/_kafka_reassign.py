@@ -198,8 +198,8 @@ def drain_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], drained
         isr = [r for r in replicas if r in set(partition.get('isr') or []) and r not in drained]
         if not isr:
             errors.append('partition %d of topic %r has no in-sync replica outside broker(s) %s (isr %s): '
-                          'draining would leave it without one' % (key[1], key[0], sorted(drained),
-                                                                    partition.get('isr')))
+                          'draining would leave it without one'
+                          % (key[1], key[0], sorted(drained), partition.get('isr')))
             continue
         first = partition['leader'] if partition['leader'] in kept else isr[0]
         new = _leader_first(kept, first)
@@ -276,8 +276,7 @@ def balance_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], broke
     changed: set[TopicPartitionKey] = set()
     blocked: set[tuple[int, int]] = set()
     for _step in range(max_moves):
-        live = [b for b in brokers]
-        ordered = sorted(live, key=lambda b: (load[b], b))
+        ordered = sorted(brokers, key=lambda b: (load[b], b))
         pair = None
         for over in reversed(ordered):
             for under in ordered:

@@ -21,7 +21,8 @@ description:
   - Everything is validated before anything changes. Invalid names, unknown config keys, values that
     do not fit the key's type, a partition count lower than the current one, a replication factor
     higher than the number of live brokers, a partition without a leader whose replicas would move,
-    a reassignment already running elsewhere for a partition, and deleting an internal topic all fail the whole task, naming the topic and the value, with no topic changed.
+    a reassignment already running elsewhere for a partition, and deleting an internal topic all fail
+    the whole task, naming the topic and the value, with no topic changed.
     The brokers are then asked to validate the creations, partition additions and config changes
     (C(validate_only)) before they are applied.
   - Many topics cost one request per kind of change (one create, one add-partitions, one
@@ -272,17 +273,17 @@ topics:
       description:
         - One entry per partition a replication factor change moves, empty otherwise.
         - C(status) is V(planned) (check mode, or not started because the task failed before), V(already running),
-          V(done), or why the partition is not done (V(failed: ...), V(timed out: ...)).
+          V(done), or why the partition is not done (starting with V(failed) or V(timed out)).
       type: list
       elements: dict
       version_added: 1.3.0
       sample: [{"partition": 0, "before": [1], "after": [1, 2, 3], "status": "done"}]
-    throttle:
-      description: The replication throttle in bytes/s the task set and removed for its reassignment, V(null) when none.
-      type: int
-      returned: when a replication factor changed
-      version_added: 1.3.0
-      sample: 10485760
+throttle:
+  description: The replication throttle in bytes/s the task set and removed for its reassignment, V(null) when none.
+  type: int
+  returned: when a replication factor changed
+  version_added: 1.3.0
+  sample: 10485760
 diff:
   description:
     - Partitions, replication factor and declared config keys of each changing topic before and after.

@@ -301,7 +301,7 @@ def test_drain_refusals_name_the_numbers(kraft: KraftCluster, admin: Any) -> Non
 
 
 def test_drain_a_leading_broker_under_acks_all_load_loses_nothing(kraft: KraftCluster, admin: Any,
-                                                                 tmp_path: Path) -> None:
+                                                                  tmp_path: Path) -> None:
     topic, state = "ra-load", tmp_path / "load"
     started = subprocess.run([sys.executable, str(LOAD), "start", "--bootstrap", kraft.bootstrap_servers,
                               "--topic", topic, "--state-dir", str(state), "--rate", "100", "--partitions", "4",
@@ -377,3 +377,29 @@ def test_decommission_playbook_refuses_before_touching_a_host(tmp_path: Path, in
     assert proc.returncode == 2, out
     assert message in out, out
     assert "UNREACHABLE" not in out and "k1                         :" not in out, out
+
+
+def test_decommission_playbook_drains_the_broker(kraft: KraftCluster, admin: Any, tmp_path: Path) -> None:
+    # The playbook's own plays against the loopback brokers (hosts on the local connection; the
+    # stop play is skipped: these brokers are processes of this test, not systemd units).
+    lines = ["[kafka]"]
+    for i in range(kraft.n):
+        if kraft.is_broker(i):
+            lines.append("b%d ansible_connection=local ansible_python_interpreter=%s kafka_address=127.0.0.1 "
+                         "kafka_port=%d kafka_node_id=%d" % (kraft.node_id(i), sys.executable, kraft.ports[i],
+                                                             kraft.node_id(i)))
+    (tmp_path / "hosts.ini").write_text("\n".join(lines) + "\n")
+    victim = BROKERS[-1]
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false")
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp_path / "hosts.ini"),
+                           str(PLAYBOOKS / "decommission_broker.yml"), "-e", "broker=b%d" % victim,
+                           "-e", "decommission_throttle=20000000", "--skip-tags", "decommission_stop"],
+                          capture_output=True, text=True, timeout=600, check=False, env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    assert "Broker %d (b%d) holds no replica" % (victim, victim) in out, out[-3000:]
+    assert "Remove b%d from the kafka group" % victim in out
+    with closing(kraft.admin_client()) as client:
+        held = [r for t in client.describe_topics() for p in t["partitions"] for r in p["replica_nodes"]]
+    assert victim not in held and held
+    assert throttles(kraft, ["ra-orders", "ra-running", "ra-load"]) == {}
