@@ -547,3 +547,40 @@ class Reassigner:
                 break
             time.sleep(interval)
         return pending
+
+    def execute(self, moves: dict[TopicPartitionKey, list[int]], current: dict[TopicPartitionKey, t.Sequence[int]],
+                already: t.Iterable[TopicPartitionKey], rate: int | None, timeout: float,
+                ) -> tuple[dict[TopicPartitionKey, str], list[str]]:
+        """Throttle (when ``rate``), start the moves not ``already`` running, wait, and always remove the throttle.
+
+        Returns ``({key: 'done' or why not}, failures)``; ``failures`` says what went wrong beyond
+        single partitions (the request itself, the throttle that could not be removed).
+        """
+        already = set(already)
+        status: dict[TopicPartitionKey, str] = {}
+        failures: list[str] = []
+        before = None
+        try:
+            if rate:
+                before = self.set_throttle(*throttle_configs(moves, current, rate))
+            for key, error in self.start(dict((k, v) for k, v in moves.items() if k not in already)).items():
+                status[key] = 'failed: %s' % error
+            waiting = dict((key, replicas) for key, replicas in moves.items() if key not in status)
+            for key, reason in self.wait(waiting, timeout).items():
+                status[key] = 'timed out after %ds: %s' % (timeout, reason)
+        except Exception as exc:  # pylint: disable=broad-except
+            failures.append('the reassignment failed: %s: %s' % (exc.__class__.__name__, exc))
+            for key in moves:
+                status.setdefault(key, 'failed: %s' % exc.__class__.__name__)
+        finally:
+            if before is not None:
+                try:
+                    self.clear_throttle(before)
+                except Exception as exc:  # pylint: disable=broad-except
+                    failures.append('the replication throttle could not be removed: %s: %s; delete '
+                                    '*.replication.throttled.rate of broker(s) %s and *.replication.throttled.replicas '
+                                    'of topic(s) %s by hand' % (exc.__class__.__name__, exc, before['brokers'],
+                                                                before['topics']))
+        for key in moves:
+            status.setdefault(key, 'done')
+        return status, failures

@@ -157,7 +157,6 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_reassign im
     move_report,
     replica_load,
     running_conflicts,
-    throttle_configs,
 )
 
 
@@ -259,30 +258,7 @@ def run(module: AnsibleModule, admin: t.Any) -> None:
                               after=dict(('%s-%d' % key, moves[key]) for key in sorted(moves)))
     failures: list[str] = []
     if moves and not module.check_mode:
-        throttle_before = None
-        try:
-            if params['throttle']:
-                throttle_before = reassigner.set_throttle(*throttle_configs(moves, current, params['throttle']))
-            for key, error in reassigner.start(dict((k, v) for k, v in moves.items() if k not in already)).items():
-                status[key] = 'failed: %s' % error
-            pending = reassigner.wait(dict((k, v) for k, v in moves.items() if not status.get(k, '').startswith('failed')),
-                                      params['wait_timeout'])
-            for key, reason in pending.items():
-                status[key] = 'timed out after %ds: %s' % (params['wait_timeout'], reason)
-            for key in moves:
-                if key not in pending and not status.get(key, '').startswith('failed'):
-                    status[key] = 'done'
-        except Exception as exc:  # pylint: disable=broad-except
-            failures.append('the reassignment failed: %s' % describe_error(exc))
-        finally:
-            if throttle_before is not None:
-                try:
-                    reassigner.clear_throttle(throttle_before)
-                except Exception as exc:  # pylint: disable=broad-except
-                    failures.append('the replication throttle could not be removed: %s; delete '
-                                    '*.replication.throttled.rate of broker(s) %s and *.replication.throttled.replicas '
-                                    'of topic(s) %s by hand' % (describe_error(exc), throttle_before['brokers'],
-                                                                throttle_before['topics']))
+        status, failures = reassigner.execute(moves, current, already, params['throttle'], params['wait_timeout'])
     result['moves'] = move_report(moves, current, status)
     after = dict((key, moves.get(key, entry['replicas'])) for key, entry in assignment.items())
     held = dict((str(b), 0) for b in sorted(brokers))

@@ -328,7 +328,6 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_health impo
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_reassign import (
     Reassigner,
     replica_load,
-    throttle_configs,
 )
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka_topic import (
     ACTION_CREATE,
@@ -660,43 +659,18 @@ def reassign(module: AnsibleModule, manager: TopicManager, plans: list[dict[str,
     """Move the replicas of the plans' replication factor changes; one request for all, then wait."""
     if not plans:
         return
-    reassigner = manager.reassigner()
     moves = dict(((p['name'], index), replicas) for p in plans for index, replicas in p['reassign'].items())
-    running = set((p['name'], index) for p in plans for index in p['reassign_running'])
-    to_start = dict((key, replicas) for key, replicas in moves.items() if key not in running)
+    running = [(p['name'], index) for p in plans for index in p['reassign_running']]
     current = dict(((p['name'], index), (p['before'].get('assignment') or {}).get(index) or [])
                    for p in plans for index in p['reassign'])
-    status: dict[tuple[str, int], str] = {}
-    rate = module.params['replication_throttle']
-    timeout = module.params['reassignment_timeout']
-    throttle_before = None
-    try:
-        if rate:
-            throttle_before = reassigner.set_throttle(*throttle_configs(moves, current, rate))
-        for key, error in reassigner.start(to_start).items():
-            status[key] = 'failed: %s' % error
-        waiting = dict((key, replicas) for key, replicas in moves.items() if key not in status)
-        for key, reason in reassigner.wait(waiting, timeout).items():
-            status[key] = 'timed out after %ds: %s' % (timeout, reason)
-    except Exception as exc:  # pylint: disable=broad-except
-        for key in moves:
-            status.setdefault(key, 'failed: %s' % describe_error(exc))
-    finally:
-        if throttle_before is not None:
-            try:
-                reassigner.clear_throttle(throttle_before)
-            except Exception as exc:  # pylint: disable=broad-except
-                for p in plans:
-                    failed[p['name']].append(
-                        'the replication throttle could not be removed: %s; delete *.replication.throttled.rate '
-                        'of broker(s) %s and *.replication.throttled.replicas of topic(s) %s by hand'
-                        % (describe_error(exc), throttle_before['brokers'], throttle_before['topics']))
+    status, failures = manager.reassigner().execute(moves, current, running, module.params['replication_throttle'],
+                                                    module.params['reassignment_timeout'])
     for p in plans:
         statuses = dict((index, status.get((p['name'], index), 'done')) for index in p['reassign'])
         p['reassign_status'] = statuses
         bad = ['partition %d %s' % (index, text) for index, text in sorted(statuses.items()) if text != 'done']
-        if bad:
-            failed[p['name']].append('replication factor change: %s%s' % ('; '.join(bad), (
+        if bad or failures:
+            failed[p['name']].append('replication factor change: %s%s' % ('; '.join(bad + failures), (
                 '; the reassignment goes on in Kafka without the throttle, re-run to wait for it'
                 if any(text.startswith('timed out') for text in statuses.values()) else '')))
         if len(bad) < len(statuses):

@@ -38,7 +38,7 @@ TOPIC = "bench-reassign"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--megabytes", type=int, default=30)
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--throttle", type=int, default=2000000)
