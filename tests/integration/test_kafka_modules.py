@@ -104,7 +104,7 @@ def test_create_then_produce(kafka_cluster: KafkaCluster, admin: Any) -> None:
                      "config": {"retention.ms": "86400000", "cleanup.policy": "delete"},
                      "changes": ["create with 3 partition(s), replication factor 3, "
                                  "config cleanup.policy=delete, retention.ms=86400000"],
-                     "error": None}
+                     "error": None, "reassignment": []}
     meta = describe(admin, "it-orders")["it-orders"]
     assert len(meta["partitions"]) == 3
     assert all(len(p["replica_nodes"]) == 3 and p["leader_id"] >= 0 for p in meta["partitions"])
