@@ -39,6 +39,14 @@ from __future__ import annotations
 import time
 import typing as t
 
+from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
+    AlterConfigOp,
+    ConfigResource,
+    ConfigResourceType,
+    TopicPartition,
+    describe_error,
+)
+
 THROTTLE_BROKER_KEYS = ('leader.replication.throttled.rate', 'follower.replication.throttled.rate')
 THROTTLE_TOPIC_KEYS = ('leader.replication.throttled.replicas', 'follower.replication.throttled.replicas')
 
@@ -432,17 +440,9 @@ def move_report(moves: dict[TopicPartitionKey, list[int]], current: dict[TopicPa
 class Reassigner:
     """Runs reassignments through a kafka-python ``KafkaAdminClient`` (``admin``)."""
 
-    def __init__(self, admin: t.Any, timeout_ms: int, topic_partition: t.Callable[[str, int], t.Any],
-                 config_resource: t.Callable[..., t.Any], broker_type: t.Any, topic_type: t.Any,
-                 set_op: t.Any, delete_op: t.Any) -> None:
+    def __init__(self, admin: t.Any, timeout_ms: int) -> None:
         self.admin = admin
         self.timeout_ms = timeout_ms
-        self._tp = topic_partition
-        self._resource = config_resource
-        self._broker_type = broker_type
-        self._topic_type = topic_type
-        self._set = set_op
-        self._delete = delete_op
 
     def running(self, keys: t.Iterable[TopicPartitionKey] | None = None) -> dict[TopicPartitionKey, dict[str, t.Any]]:
         """Reassignments in progress (of ``keys``, or all), as list_partition_reassignments reports them."""
@@ -461,11 +461,11 @@ class Reassigner:
         if not moves:
             return {}
         answer = self.admin.alter_partition_reassignments(
-            dict((self._tp(topic, index), list(replicas)) for (topic, index), replicas in moves.items()),
+            dict((TopicPartition(topic, index), list(replicas)) for (topic, index), replicas in moves.items()),
             timeout_ms=self.timeout_ms)
         errors = {}
         for (topic, index) in moves:
-            error = answer.get(self._tp(topic, index), 'missing')
+            error = answer.get(TopicPartition(topic, index), 'missing')
             if error == 'missing':
                 errors[(topic, index)] = 'the controller did not answer for this partition'
             elif error is not None:
@@ -483,14 +483,14 @@ class Reassigner:
     def set_throttle(self, broker_configs: dict[int, dict[str, str]],
                      topic_configs: dict[str, dict[str, str]]) -> dict[str, t.Any]:
         """Apply the throttle; returns what :meth:`clear_throttle` needs to put things back as they were."""
-        brokers = [self._resource(self._broker_type, str(b), list(THROTTLE_BROKER_KEYS)) for b in broker_configs]
-        topics = [self._resource(self._topic_type, name, list(THROTTLE_TOPIC_KEYS)) for name in topic_configs]
+        brokers = [ConfigResource(ConfigResourceType.BROKER, str(b), list(THROTTLE_BROKER_KEYS)) for b in broker_configs]
+        topics = [ConfigResource(ConfigResourceType.TOPIC, name, list(THROTTLE_TOPIC_KEYS)) for name in topic_configs]
         before = dict(broker=self._dynamic(brokers, 'broker') if brokers else {},
                       topic=self._dynamic(topics, 'topic') if topics else {},
                       brokers=sorted(broker_configs), topics=sorted(topic_configs))
-        resources = [self._resource(self._broker_type, str(b), dict((k, (self._set, v)) for k, v in cfg.items()))
+        resources = [ConfigResource(ConfigResourceType.BROKER, str(b), dict((k, (AlterConfigOp.SET, v)) for k, v in cfg.items()))
                      for b, cfg in broker_configs.items()]
-        resources += [self._resource(self._topic_type, name, dict((k, (self._set, v)) for k, v in cfg.items()))
+        resources += [ConfigResource(ConfigResourceType.TOPIC, name, dict((k, (AlterConfigOp.SET, v)) for k, v in cfg.items()))
                       for name, cfg in topic_configs.items()]
         self._alter(resources, 'set the replication throttle')
         return before
@@ -499,12 +499,12 @@ class Reassigner:
         """Put the throttle keys back as they were before :meth:`set_throttle` (removed when unset)."""
         resources = []
         for kind, names, keys, rtype in (('broker', [str(b) for b in before['brokers']], THROTTLE_BROKER_KEYS,
-                                          self._broker_type),
-                                         ('topic', before['topics'], THROTTLE_TOPIC_KEYS, self._topic_type)):
+                                          ConfigResourceType.BROKER),
+                                         ('topic', before['topics'], THROTTLE_TOPIC_KEYS, ConfigResourceType.TOPIC)):
             for name in names:
                 old = (before[kind] or {}).get(name) or {}
-                ops = dict((key, (self._set, old[key]) if key in old else (self._delete, None)) for key in keys)
-                resources.append(self._resource(rtype, name, ops))
+                ops = dict((key, (AlterConfigOp.SET, old[key]) if key in old else (AlterConfigOp.DELETE, None)) for key in keys)
+                resources.append(ConfigResource(rtype, name, ops))
         self._alter(resources, 'remove the replication throttle')
 
     def _alter(self, resources: list[t.Any], what: str) -> None:
@@ -569,18 +569,17 @@ class Reassigner:
             for key, reason in self.wait(waiting, timeout).items():
                 status[key] = 'timed out after %ds: %s' % (timeout, reason)
         except Exception as exc:  # pylint: disable=broad-except
-            failures.append('the reassignment failed: %s: %s' % (exc.__class__.__name__, exc))
+            failures.append('the reassignment failed: %s' % describe_error(exc))
             for key in moves:
-                status.setdefault(key, 'failed: %s' % exc.__class__.__name__)
+                status.setdefault(key, 'failed: %s' % describe_error(exc))
         finally:
             if before is not None:
                 try:
                     self.clear_throttle(before)
                 except Exception as exc:  # pylint: disable=broad-except
-                    failures.append('the replication throttle could not be removed: %s: %s; delete '
+                    failures.append('the replication throttle could not be removed: %s; delete '
                                     '*.replication.throttled.rate of broker(s) %s and *.replication.throttled.replicas '
-                                    'of topic(s) %s by hand' % (exc.__class__.__name__, exc, before['brokers'],
-                                                                before['topics']))
+                                    'of topic(s) %s by hand' % (describe_error(exc), before['brokers'], before['topics']))
         for key in moves:
             status.setdefault(key, 'done')
         return status, failures

@@ -136,10 +136,8 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
-    AlterConfigOp,
     ConfigResource,
     ConfigResourceType,
-    TopicPartition,
     call_retrying,
     close_admin,
     connect_admin,
@@ -220,8 +218,7 @@ def main() -> None:
 def run(module: AnsibleModule, admin: t.Any) -> None:
     params = module.params
     timeout_ms = max(1000, int(params['request_timeout_ms'] * 0.8))
-    reassigner = Reassigner(admin, timeout_ms, TopicPartition, ConfigResource, ConfigResourceType.BROKER,
-                            ConfigResourceType.TOPIC, AlterConfigOp.SET, AlterConfigOp.DELETE)
+    reassigner = Reassigner(admin, timeout_ms)
     try:
         cluster = admin.describe_cluster()
         brokers = dict((b.get('broker_id', b.get('node_id')), b.get('rack')) for b in cluster.get('brokers') or [])

@@ -311,7 +311,6 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.streamops.kafka.plugins.module_utils._kafka import (
     AlterConfigOp,
-    TopicPartition,
     ConfigResource,
     ConfigResourceType,
     close_admin,
@@ -412,9 +411,7 @@ class TopicManager:
         return snapshot
 
     def reassigner(self) -> Reassigner:
-        return Reassigner(self.admin, self.broker_timeout_ms, TopicPartition, ConfigResource,
-                          ConfigResourceType.BROKER, ConfigResourceType.TOPIC, AlterConfigOp.SET,
-                          AlterConfigOp.DELETE)
+        return Reassigner(self.admin, self.broker_timeout_ms)
 
     # -- writing -----------------------------------------------------------------
 
