@@ -364,6 +364,12 @@ def test_a_joining_broker_gets_its_share(kraft: KraftCluster, admin: Any) -> Non
     ("[kafka]\nk1\n", ["-e", "broker=k1"], "broker 'k1' is the last host of the kafka group"),
     ("[kafka]\nk1\nk2\n[kafka_controller]\nk2\n", ["-e", "broker=k2"], "broker 'k2' is also a KRaft controller"),
     ("[kafka]\nk1\nk2\n", [], "Give the broker to decommission: -e broker="),
+    ("[kafka]\nk1\nk2\n", ["-e", "broker=k1", "-e", "decommission_throttle=0"],
+     "decommission_throttle must be a positive number of bytes per second, got '0'"),
+    ("[kafka]\nk1\nk2\n", ["-e", "broker=k1", "-e", "decommission_throttle=10MB"],
+     "decommission_throttle must be a positive number of bytes per second, got '10MB'"),
+    ("[kafka]\nk1\nk2\n", ["-e", "broker=k1", "-e", "decommission_timeout=-5"],
+     "decommission_timeout must be 0 or more seconds, got '-5'"),
 ])
 def test_decommission_playbook_refuses_before_touching_a_host(tmp_path: Path, inventory: str, extra: list[str],
                                                               message: str) -> None:

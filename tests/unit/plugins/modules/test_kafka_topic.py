@@ -492,3 +492,16 @@ def test_bad_connection_options(monkeypatch: pytest.MonkeyPatch) -> None:
             module.main()
     assert exc.value.args[0]['msg'] == ('security_protocol=SASL_SSL requires sasl_mechanism '
                                         '(one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)')
+
+
+@pytest.mark.parametrize('options, message', [
+    (dict(reassignment_timeout=-1), 'reassignment_timeout must be 0 or more seconds, got -1'),
+    (dict(replication_throttle=0), 'replication_throttle must be a positive number of bytes per second, got 0'),
+    (dict(replication_throttle=-10), 'replication_throttle must be a positive number of bytes per second, got -10'),
+])
+def test_bad_reassignment_options_are_refused_before_any_call(run: Run, options: dict[str, t.Any], message: str) -> None:
+    run.admin.add_topic('t', 1, 1)
+    failed, result = run(name='t', replication_factor=3, **options)
+    assert failed is True
+    assert message in result['msg']
+    assert not [c for c in run.admin.calls if c[0] in WRITES or c[0].startswith('alter')]
