@@ -5,8 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
 export STREAMOPS_CACHE="${STREAMOPS_CACHE:-$HOME/.cache/streamops-kafka}"
-export STAGE_SUMMARY=$PWD/.build/stages.txt CPU_PROBE_LOG=$PWD/.build/cpu-probe.log
-mkdir -p .build && : > "$STAGE_SUMMARY" && : > "$CPU_PROBE_LOG"
+export STAGE_SUMMARY=$PWD/.build/stages.txt CPU_PROBE_LOG=$PWD/.build/cpu-probe.log STAGE_FAILURES=$PWD/.build/failures.txt
+mkdir -p .build && : > "$STAGE_SUMMARY" && : > "$CPU_PROBE_LOG" && : > "$STAGE_FAILURES"
 # the machine's speed through the run (scripts/cpu-probe.sh; each stage line shows its median)
 scripts/cpu-probe.sh 60 >/dev/null 2>&1 & probe_pid=$!
 trap 'kill "$probe_pid" 2>/dev/null' EXIT
@@ -58,4 +58,9 @@ echo "===== stage timings"
 cat "$STAGE_SUMMARY"
 probe=$(scripts/cpu-probe.sh median)
 printf '%-28s %-14s %5ds   cpu probe %5s ms (median of the run)\n' total "$([[ $failed -eq 0 ]] && echo ok || echo FAILED)" "$secs" "$probe"
+if [[ -s $STAGE_FAILURES ]]; then
+  echo
+  echo "===== what failed (full output: .build/stage-logs/<stage>.log)"
+  cat "$STAGE_FAILURES"
+fi
 exit $failed
