@@ -30,8 +30,9 @@ image: bootstrap ## (re)build the Debian 12 systemd base image when its recipe c
 mirror: bootstrap ## (re)build the offline Apache mirror from Maven Central jars
 	@scripts/build-mirror.sh
 
-lint: bootstrap ## ansible-lint, production profile
+lint: bootstrap ## ansible-lint (production profile) and shellcheck of the scripts
 	@$(VENV)/ansible-lint
+	@shellcheck .ci/run $$(git ls-files '*.sh')
 
 sanity: bootstrap ## ansible-test sanity in a temporary ansible_collections tree
 	@scripts/sanity.sh

@@ -25,9 +25,10 @@ printf '%-28s %-14s %5ds   cpu probe %5s ms\n' "$name" "$status" "$secs" "$probe
 if [[ $rc -ne 0 && -n ${STAGE_FAILURES:-} ]]; then
   { printf -- '--- %s\n' "$name"
     grep -E '^(FAILED|ERROR) ' "$log" | head -n 10
+    grep -E '^(ERROR|FATAL): ' "$log" | head -n 10   # ansible-test sanity, ansible-lint
     grep -E '^E   ' "$log" | tail -n 8
     grep -E '^TASK \[|fatal: \[|FAILED! =>' "$log" | grep -B1 -E 'fatal: \[|FAILED! =>' | grep -v '^--$' | tail -n 8
     grep -E 'CRITICAL|^\* \[' "$log" | tail -n 8    # molecule: a failed step, idempotence's changed tasks
   } | cut -c1-400 >> "$STAGE_FAILURES"
 fi
-exit $rc
+exit "$rc"
