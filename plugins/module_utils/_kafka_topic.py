@@ -435,6 +435,46 @@ def plan_topics(specs: t.Sequence[dict[str, t.Any]], snapshot: dict[str, t.Any])
     return dict(topics=plans, errors=errors, changed=any(p['changed'] for p in plans))
 
 
+# A KRaft controller refuses a request that would write more than 10 000 metadata records
+# ("PolicyViolationError: Unable to perform excessively large batch operation", QuorumController's
+# MAX_RECORDS_PER_USER_OP). Creating 10 000 topics of one partition with one config key is 30 000.
+# Requests are split so that none comes near it; ZooKeeper mode takes the same batches.
+MAX_RECORDS_PER_REQUEST = 5000
+
+
+def request_records(plan: dict[str, t.Any], kind: str) -> int:
+    """Metadata records the plan's part of a ``kind`` request writes (an upper estimate)."""
+    if kind == 'create':
+        create = plan['create'] or {}
+        partitions = create.get('num_partitions')
+        if not isinstance(partitions, int) or partitions < 1:
+            partitions = plan.get('partitions') if isinstance(plan.get('partitions'), int) else 1
+        return 1 + partitions + len(create.get('configs') or {})
+    if kind == 'grow':
+        return max(1, (plan['grow_to'] or 0) - (plan['before'].get('partitions') or 0))
+    if kind == 'alter':
+        return max(1, len(plan['config_set']) + len(plan['config_delete']))
+    return 1 + (plan['before'].get('partitions') or 0) if kind == 'delete' else 1
+
+
+def request_batches(plans: t.Sequence[dict[str, t.Any]], kind: str,
+                    limit: int = MAX_RECORDS_PER_REQUEST) -> list[list[dict[str, t.Any]]]:
+    """Consecutive batches of ``plans`` of at most ``limit`` records each (a plan above it alone)."""
+    batches: list[list[dict[str, t.Any]]] = []
+    current: list[dict[str, t.Any]] = []
+    size = 0
+    for plan in plans:
+        weight = request_records(plan, kind)
+        if current and size + weight > limit:
+            batches.append(current)
+            current, size = [], 0
+        current.append(plan)
+        size += weight
+    if current:
+        batches.append(current)
+    return batches
+
+
 def result_entry(plan: dict[str, t.Any]) -> dict[str, t.Any]:
     """The per-topic dict returned to the user (``topics`` return value)."""
     return dict(

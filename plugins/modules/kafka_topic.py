@@ -150,6 +150,10 @@ notes:
     a thousand topics can take longer than O(request_timeout_ms). When a create, add-partitions or delete
     request times out or breaks off, the module reads the metadata back (for up to O(wait_timeout)
     seconds) to tell whether it was applied, and only fails the topics for which it was not.
+  - Requests are split so that none writes more than 5000 metadata records (a topic counts one
+    record, plus one per partition and per config key), because a KRaft controller refuses a request
+    of more than 10000 with C(Unable to perform excessively large batch operation). All batches are
+    validated by the brokers before the first one is applied.
 seealso:
   - module: streamops.kafka.kafka_info
   - name: Kafka topic-level configs
@@ -333,6 +337,7 @@ from ansible_collections.streamops.kafka.plugins.module_utils._kafka_topic impor
     ACTION_DELETE,
     diff_from_plans,
     plan_topics,
+    request_batches,
     result_entry,
     snapshot_from_cluster,
     topic_specs_from_params,
@@ -424,36 +429,36 @@ class TopicManager:
             resources.append(ConfigResource(ConfigResourceType.TOPIC, plan['name'], ops))
         return resources
 
-    def _run_batch(self, what: str, plans: list[dict[str, t.Any]], call: t.Callable[[], t.Any],
+    def _run_batch(self, what: str, kind: str, plans: list[dict[str, t.Any]],
+                   call: t.Callable[[list[dict[str, t.Any]]], t.Any],
                    errors_of: t.Callable[[t.Any], dict[str, str | None]], verifiable: bool = False,
                    ) -> dict[str, str | None]:
-        """Run one admin call for a batch of plans; ``{name: error or None}``.
+        """Run the admin call for the plans, one request per batch (request_batches); ``{name: error or None}``.
 
         ``verifiable``: the outcome can be read back from the metadata (create, add
         partitions, delete).  Then a timed out request, or one that raised after it may
         have reached the controller, is not an error yet: the topic is put in
         ``self.uncertain`` and the wait that follows decides.
         """
-        if not plans:
-            return {}
-        try:
-            response = call()
-        except Exception as exc:  # pylint: disable=broad-except
-            message = '%s request failed: %s' % (what, describe_error(exc))
-            if verifiable:
-                for plan in plans:
-                    self.uncertain[plan['name']] = message
-                return dict((p['name'], None) for p in plans)
-            return dict((p['name'], message) for p in plans)
-        errors = errors_of(response)
-        result = {}
-        for plan in plans:
-            error = errors.get(plan['name'], 'no answer from the broker for %s' % what)
-            if error and verifiable and error.startswith('RequestTimedOutError'):
-                # The controller accepted it and goes on in the background.
-                self.uncertain[plan['name']] = '%s: %s' % (what, error)
-                error = None
-            result[plan['name']] = error
+        result: dict[str, str | None] = {}
+        for batch in request_batches(plans, kind):
+            try:
+                response = call(batch)
+            except Exception as exc:  # pylint: disable=broad-except
+                message = '%s request failed: %s' % (what, describe_error(exc))
+                for plan in batch:
+                    if verifiable:
+                        self.uncertain[plan['name']] = message
+                    result[plan['name']] = None if verifiable else message
+                continue
+            errors = errors_of(response)
+            for plan in batch:
+                error = errors.get(plan['name'], 'no answer from the broker for %s' % what)
+                if error and verifiable and error.startswith('RequestTimedOutError'):
+                    # The controller accepted it and goes on in the background.
+                    self.uncertain[plan['name']] = '%s: %s' % (what, error)
+                    error = None
+                result[plan['name']] = error
         return result
 
     @staticmethod
@@ -472,35 +477,35 @@ class TopicManager:
                     for name, outcome in (response.get('topic') or {}).items())
 
     def create(self, plans: list[dict[str, t.Any]], validate_only: bool) -> dict[str, str | None]:
-        new_topics = dict((p['name'], p['create']) for p in plans)
         return self._run_batch(
-            'create topics', plans,
-            lambda: self.admin.create_topics(new_topics, timeout_ms=self.broker_timeout_ms,
-                                             validate_only=validate_only, raise_errors=False),
+            'create topics', 'create', plans,
+            lambda batch: self.admin.create_topics(dict((p['name'], p['create']) for p in batch),
+                                                   timeout_ms=self.broker_timeout_ms,
+                                                   validate_only=validate_only, raise_errors=False),
             self._create_errors, verifiable=not validate_only)
 
     def grow(self, plans: list[dict[str, t.Any]], validate_only: bool) -> dict[str, str | None]:
-        counts: dict[str, t.Any] = dict(
-            (p['name'], p['grow_to'] if p['grow_assignments'] is None
-             else dict(count=p['grow_to'], assignments=p['grow_assignments'])) for p in plans)
+        def counts(batch: list[dict[str, t.Any]]) -> dict[str, t.Any]:
+            return dict((p['name'], p['grow_to'] if p['grow_assignments'] is None
+                         else dict(count=p['grow_to'], assignments=p['grow_assignments'])) for p in batch)
         return self._run_batch(
-            'create partitions', plans,
-            lambda: self.admin.create_partitions(counts, timeout_ms=self.broker_timeout_ms,
-                                                 validate_only=validate_only, raise_errors=False),
+            'create partitions', 'grow', plans,
+            lambda batch: self.admin.create_partitions(counts(batch), timeout_ms=self.broker_timeout_ms,
+                                                       validate_only=validate_only, raise_errors=False),
             self._partition_errors, verifiable=not validate_only)
 
     def alter(self, plans: list[dict[str, t.Any]], validate_only: bool) -> dict[str, str | None]:
         return self._run_batch(
-            'incremental alter configs', plans,
-            lambda: self.admin.alter_configs(self._config_resources(plans), validate_only=validate_only,
-                                             raise_on_unknown=False, incremental=True),
+            'incremental alter configs', 'alter', plans,
+            lambda batch: self.admin.alter_configs(self._config_resources(batch), validate_only=validate_only,
+                                                   raise_on_unknown=False, incremental=True),
             self._config_errors)
 
     def delete(self, plans: list[dict[str, t.Any]]) -> dict[str, str | None]:
-        names = [p['name'] for p in plans]
         return self._run_batch(
-            'delete topics', plans,
-            lambda: self.admin.delete_topics(names, timeout_ms=self.broker_timeout_ms, raise_errors=False),
+            'delete topics', 'delete', plans,
+            lambda batch: self.admin.delete_topics([p['name'] for p in batch], timeout_ms=self.broker_timeout_ms,
+                                                   raise_errors=False),
             self._create_errors, verifiable=True)
 
     # -- waiting -----------------------------------------------------------------

@@ -548,3 +548,35 @@ def test_diff_only_changing_topics():
     assert diff['after']['new'] == dict(state='present', partitions=1, replication_factor=1, config={})
     assert diff['before']['grow']['partitions'] == 6
     assert diff['after']['grow']['partitions'] == 9
+
+
+def test_requests_are_split_below_the_kraft_controller_record_limit():
+    # 10 000 new topics of 1 partition and one config key: 3 records each, 30 000 in all; a KRaft
+    # controller refuses more than 10 000 in one request.
+    plans = kt.plan_topics([spec('t%05d' % i, partitions=1, replication_factor=1, config={'retention.ms': '1'})
+                            for i in range(10000)], snapshot())['topics']
+    creates = [p for p in plans if p['create'] is not None]
+    assert len(creates) == 10000
+    batches = kt.request_batches(creates, 'create')
+    sizes = [sum(kt.request_records(p, 'create') for p in batch) for batch in batches]
+    assert max(sizes) <= kt.MAX_RECORDS_PER_REQUEST
+    assert [len(b) for b in batches] == [1666] * 6 + [4]      # 4998 records per full batch
+    assert [p['name'] for batch in batches for p in batch] == [p['name'] for p in creates]   # order kept
+
+
+def test_a_plan_larger_than_the_limit_goes_alone_and_small_requests_stay_one():
+    big = kt.plan_topics([spec('big', partitions=6000, replication_factor=1)], snapshot())['topics']
+    small = kt.plan_topics([spec('s%d' % i, partitions=3, replication_factor=1) for i in range(3)],
+                           snapshot())['topics']
+    assert [len(b) for b in kt.request_batches(small + big + small, 'create')] == [3, 1, 3]
+    assert kt.request_batches([], 'create') == []
+    assert [len(b) for b in kt.request_batches(small, 'create', limit=8)] == [2, 1]   # 4 records each
+
+
+def test_delete_and_alter_batches_count_partitions_and_keys():
+    topics = dict(('d%d' % i, dict(partitions=2499, replication_factor=1,
+                                   assignment=dict((p, dict(replicas=[1], isr=[1], leader=1)) for p in range(2499))))
+                  for i in range(3))
+    plans = kt.plan_topics([spec('d%d' % i, state='absent') for i in range(3)], snapshot(topics=topics))['topics']
+    assert [kt.request_records(p, 'delete') for p in plans] == [2500, 2500, 2500]
+    assert [len(b) for b in kt.request_batches(plans, 'delete')] == [2, 1]
