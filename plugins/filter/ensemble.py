@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
@@ -90,14 +91,107 @@ def ensemble_problems(members: list[dict[str, Any]], allow_even: bool = False) -
     return problems
 
 
+_SERVER_LINE = re.compile(r"^\s*server\.(\d+)\s*=\s*([^\n]*)$", re.MULTILINE)
+
+
+def running_servers(configs: list[str], members: list[dict[str, Any]]) -> dict[int, str]:
+    """The servers the running ensemble knows, {myid: role}, from the members' zoo.cfg texts.
+
+    The union of every member's server lines (after an interrupted roll members disagree; the
+    union is the view that still counts the servers some of them vote with). A member with data
+    but no server lines runs standalone: the ensemble is that one voter.
+    """
+    servers: dict[int, str] = {}
+    for text in configs:
+        for myid, spec in _SERVER_LINE.findall(text or ""):
+            role = "observer" if re.search(r":observer\b", spec.split(";", 1)[0]) else "participant"
+            if servers.get(int(myid)) != "participant":
+                servers[int(myid)] = role
+    if not servers:
+        for m in members:
+            myid = _as_int(m.get("myid"))
+            if m.get("existing") and myid is not None:
+                servers[myid] = "participant"
+    return servers
+
+
+def membership_change(members: list[dict[str, Any]], configs: list[str], retiring: list[dict[str, Any]],
+                      group: str = "zookeeper", retired_group: str = "zookeeper_retired") -> dict[str, Any]:
+    """Check an inventory change of the ensemble's membership against the running ensemble.
+
+    members: the inventory's members {host, myid, role, existing (has data already)};
+    configs: the zoo.cfg texts on the members (what the running ensemble was started with);
+    retiring: the hosts of the retired group {host, myid (from its data directory, '' if none)}.
+    A static membership change is safe when, at every step of a roll, no two disjoint sets of
+    servers can each elect a leader: voters are either added or removed in one run, added voters
+    alone are never a quorum of the new ensemble, and the voters that stay are a quorum of the
+    running one. Returns {problems, running, added, removed, retiring_voters}.
+    """
+    problems: list[str] = []
+    running = running_servers(configs, members)
+    member_ids = {_as_int(m.get("myid")): m.get("host") for m in members}
+    retiring_ids = {}
+    for r in retiring:
+        if r.get("host") in member_ids.values():
+            problems.append("%s is in both groups '%s' and '%s': a host either stays in the ensemble or retires"
+                            % (r.get("host"), group, retired_group))
+        myid = _as_int(r.get("myid"))
+        if myid is not None:
+            retiring_ids[myid] = r.get("host")
+    for myid in sorted(set(running) - set(member_ids) - set(retiring_ids)):
+        problems.append("the running ensemble has server.%d (zoo.cfg of the members), which no host of group '%s' or '%s' is: "
+                        "put the host that runs it in group '%s', so the members roll to the new membership in a safe order "
+                        "and it is stopped after them" % (myid, group, retired_group, retired_group))
+    voters_now = {i for i, role in running.items() if role == "participant"}
+    voters_new = {_as_int(m.get("myid")) for m in members if m.get("role") == "participant"}
+    added = sorted(voters_new - voters_now) if voters_now else []
+    removed = sorted(voters_now - voters_new)
+
+    def names(ids: list[int]) -> str:
+        return ", ".join("%s (server.%d)" % (member_ids.get(i) or retiring_ids.get(i) or "?", i) for i in ids)
+
+    if added and removed:
+        problems.append("one run would add voters %s and remove voters %s: change the membership in two runs, "
+                        "first add, then retire" % (names(added), names(removed)))
+    elif added:
+        quorum_new = len(voters_new) // 2 + 1
+        if len(added) >= quorum_new:
+            problems.append("adding %d voters (%s) to the %d running at once: the new ones alone would be a quorum (%d) of "
+                            "the %d-voter ensemble and could elect a leader of their own; add at most %d per run"
+                            % (len(added), names(added), len(voters_now), quorum_new, len(voters_new), quorum_new - 1))
+    elif removed:
+        quorum_now = len(voters_now) // 2 + 1
+        staying = len(voters_now) - len(removed)
+        if staying < quorum_now:
+            problems.append("removing %d voters (%s) of the %d running at once leaves %d, fewer than the quorum (%d) of the "
+                            "running ensemble, which the roll to the new membership needs; remove at most %d per run"
+                            % (len(removed), names(removed), len(voters_now), staying, quorum_now,
+                               len(voters_now) - quorum_now))
+    return {
+        "problems": problems,
+        "running": {str(k): v for k, v in sorted(running.items())},
+        "added": [member_ids.get(i) for i in added],
+        "removed": [member_ids.get(i) or retiring_ids.get(i) for i in removed],
+        "retiring_voters": sorted(h for i, h in retiring_ids.items() if i in voters_now),
+    }
+
+
 def _filter(members, allow_even=False):
     if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
         raise AnsibleFilterError("zookeeper_ensemble_problems expects a list of dicts, got %r" % (members,))
     return ensemble_problems([dict(m) for m in members], bool(allow_even))
 
 
+def _membership_filter(members, configs, retiring, group="zookeeper", retired_group="zookeeper_retired"):
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+        raise AnsibleFilterError("zookeeper_membership_change expects a list of member dicts, got %r" % (members,))
+    if not isinstance(configs, list) or not isinstance(retiring, list) or not all(isinstance(r, dict) for r in retiring):
+        raise AnsibleFilterError("zookeeper_membership_change expects a list of zoo.cfg texts and a list of {host, myid} dicts")
+    return membership_change(members, [str(c or "") for c in configs], retiring, str(group), str(retired_group))
+
+
 class FilterModule:
     """ZooKeeper ensemble filters."""
 
     def filters(self):
-        return {"zookeeper_ensemble_problems": _filter}
+        return {"zookeeper_ensemble_problems": _filter, "zookeeper_membership_change": _membership_filter}
