@@ -180,16 +180,18 @@ def new_partition_replicas(count: int, replication_factor: int, brokers: dict[in
 
 
 def drain_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], drained: t.Iterable[int],
-                  brokers: dict[int, t.Any], load: dict[int, int],
+                  brokers: dict[int, t.Any], load: dict[int, int], shrink: t.Iterable[str] = (),
                   ) -> tuple[dict[TopicPartitionKey, list[int]], list[str]]:
     """Moves that take every replica off the ``drained`` brokers: ``(moves, errors)``.
 
     A partition keeps its other replicas; each replica on a drained broker is replaced by one
     on a remaining live broker (:func:`pick_broker`), added at the end so it is not preferred
     leader before it has caught up. A kept in-sync replica (the current leader when it stays)
-    becomes the first one.
+    becomes the first one. A partition of a topic in ``shrink`` wider than the remaining brokers
+    drops the drained replicas instead, down to one per remaining broker.
     """
     drained = set(drained)
+    shrink = set(shrink)
     remaining = dict((b, rack) for b, rack in brokers.items() if b not in drained)
     moves: dict[TopicPartitionKey, list[int]] = {}
     errors: list[str] = []
@@ -211,7 +213,11 @@ def drain_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], drained
             continue
         first = partition['leader'] if partition['leader'] in kept else isr[0]
         new = _leader_first(kept, first)
+        width = min(len(replicas), len(remaining)) if key[0] in shrink else len(replicas)
         for removed in (r for r in replicas if r in drained):
+            if len(new) >= width:  # a shrinking topic: the replica goes, nothing replaces it
+                load[removed] = load.get(removed, 0) - 1
+                continue
             broker = pick_broker(new, remaining, load, turn=key[1])
             if broker is None:
                 errors.append('partition %d of topic %r: no broker outside %s can take its replica (it has '
@@ -228,12 +234,14 @@ def drain_brokers(assignment: dict[TopicPartitionKey, dict[str, t.Any]], drained
 
 def drain_problems(drained: t.Sequence[int], brokers: dict[int, t.Any],
                    assignment: dict[TopicPartitionKey, dict[str, t.Any]], min_insync: dict[str, int],
-                   voters: t.Sequence[int]) -> list[str]:
+                   voters: t.Sequence[int], shrink: t.Iterable[str] = ()) -> list[str]:
     """Why draining ``drained`` must be refused, naming the numbers; [] when it may go ahead.
 
     ``brokers``: the live brokers; ``min_insync``: each topic's effective min.insync.replicas;
-    ``voters``: the KRaft controller voters ([] in ZooKeeper mode).
+    ``voters``: the KRaft controller voters ([] in ZooKeeper mode); ``shrink``: topics that may
+    lose replicas rather than be refused as wider than the remaining brokers.
     """
+    shrink = set(shrink)
     problems = []
     known = set(brokers)
     for partition in assignment.values():
@@ -248,7 +256,7 @@ def drain_problems(drained: t.Sequence[int], brokers: dict[int, t.Any],
     widest: dict[str, int] = {}
     for (topic, _index), partition in assignment.items():
         widest[topic] = max(widest.get(topic, 0), len(partition.get('replicas') or []))
-    too_wide = sorted((rf, topic) for topic, rf in widest.items() if rf > len(remaining))
+    too_wide = sorted((rf, topic) for topic, rf in widest.items() if rf > len(remaining) and topic not in shrink)
     if too_wide:
         rf, topic = too_wide[-1]
         problems.append('%d broker(s) would remain (%s), fewer than the replication factor %d of topic %r%s'

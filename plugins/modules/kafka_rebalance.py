@@ -40,6 +40,16 @@ options:
       - Ids of the brokers to drain (O(mode=drain)); required then, not used by V(balance).
     type: list
     elements: int
+  shrink_topics:
+    description:
+      - With O(mode=drain), topics that may lose replicas instead of being refused when they are wider than the
+        remaining brokers, for example a canary topic replicated to every broker. A replica on a drained broker
+        is dropped, not moved, while the partition is wider than the remaining brokers.
+      - Their C(min.insync.replicas) is still checked.
+    type: list
+    elements: str
+    default: []
+    version_added: 1.3.0
   throttle:
     description:
       - Bytes per second the copying replicas may use on each broker involved, as O(streamops.kafka.kafka_topic#module:replication_throttle).
@@ -190,6 +200,7 @@ def main() -> None:
     argument_spec.update(
         mode=dict(type='str', default='balance', choices=['balance', 'drain']),
         brokers=dict(type='list', elements='int'),
+        shrink_topics=dict(type='list', elements='str', default=[]),
         throttle=dict(type='int'),
         wait_timeout=dict(type='int', default=600),
     )
@@ -233,11 +244,11 @@ def run(module: AnsibleModule, admin: t.Any) -> None:
                          exception=traceback.format_exc())
     load = replica_load(metadata)
     if params['mode'] == 'drain':
-        problems = drain_problems(drained, brokers, assignment, min_insync, voters)
+        problems = drain_problems(drained, brokers, assignment, min_insync, voters, params['shrink_topics'])
         if problems:
             module.fail_json(msg='Refusing to drain broker(s) %s, nothing was moved: %s' % (drained, '; '.join(problems)),
                              changed=False, moves=[])
-        moves, errors = drain_brokers(assignment, drained, brokers, load)
+        moves, errors = drain_brokers(assignment, drained, brokers, load, params['shrink_topics'])
     else:
         moves, errors = balance_brokers(assignment, brokers, load), []
     already, conflicts = running_conflicts(moves, running)

@@ -138,3 +138,25 @@ def test_replication_factor_increase_evens_out_ties():
     assert max(held.count(b) for b in (2, 3, 4, 5)) - min(held.count(b) for b in (2, 3, 4, 5)) <= 1, moves
     assert [moves[i][0] for i in range(3)] == [3, 4, 5]
     assert load == dict((b, held.count(b)) for b in (2, 3, 4, 5))
+
+
+def test_drain_shrinks_a_topic_wider_than_the_remaining_brokers_when_allowed():
+    # the canary of site.yml: replicated to all 3 brokers; broker 3 leaves
+    assignment = {('canary', 0): part([3, 1, 2]), ('canary', 1): part([1, 2, 3]), ('orders', 0): part([3, 1])}
+    brokers = {1: None, 2: None, 3: None}
+    refused = kr.drain_problems([3], brokers, assignment, {}, [])
+    assert refused == ["2 broker(s) would remain ([1, 2]), fewer than the replication factor 3 of topic 'canary'"]
+    assert kr.drain_problems([3], brokers, assignment, {}, [], shrink=['canary']) == []
+    # min.insync.replicas still counts for a shrinking topic
+    assert kr.drain_problems([3], brokers, assignment, {'canary': 3}, [], shrink=['canary']) == [
+        "2 broker(s) would remain, fewer than min.insync.replicas=3 of topic 'canary': acks=all producers would fail"]
+    load = {1: 3, 2: 2, 3: 3}
+    moves, errors = kr.drain_brokers(assignment, [3], brokers, load, shrink=['canary'])
+    assert errors == []
+    assert moves[('canary', 0)] == [1, 2]          # dropped, an in-sync kept replica first
+    assert moves[('canary', 1)] == [1, 2]
+    assert moves[('orders', 0)] == [1, 2]          # not shrinking: moved to broker 2
+    assert load[3] == 0
+    # without shrink the canary's replicas have nowhere to go
+    _moves, errors = kr.drain_brokers(assignment, [3], brokers, {1: 3, 2: 2, 3: 3})
+    assert len(errors) == 2 and all("no broker outside [3] can take its replica" in e for e in errors)
