@@ -80,8 +80,8 @@ def problems(settings: dict[str, Any]) -> list[str]:
                 found.append("sysctl %s = %r must be three positive integers: min default max (bytes)" % (key, raw))
             elif not parts[0] <= parts[1] <= parts[2]:
                 found.append("sysctl %s = %s must be ordered min <= default <= max" % (key, value))
-    background = _int(normalize(settings.get("vm.dirty_background_ratio", ""))) if isinstance(settings, dict) else None
-    dirty = _int(normalize(settings.get("vm.dirty_ratio", ""))) if isinstance(settings, dict) else None
+    background = _int(normalize(settings.get("vm.dirty_background_ratio", "")))
+    dirty = _int(normalize(settings.get("vm.dirty_ratio", "")))
     if background is not None and dirty is not None and background >= dirty:
         found.append("sysctl vm.dirty_background_ratio = %d must be below vm.dirty_ratio = %d (background flushing starts first)"
                      % (background, dirty))
