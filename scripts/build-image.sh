@@ -31,9 +31,10 @@ SUITE=bookworm
 #  - sudo: `become` works as on a real server
 #  - iproute2, procps, netcat-openbsd, curl, ca-certificates: what a real server has;
 #    ps for kafka-server-stop.sh, nc for ZooKeeper four-letter words, ss for ports
+#  - nftables: the roles' firewall (the role would install it; baked in so no test host needs apt)
 #  - openssh-server: Ansible reaches the test hosts over SSH, as it reaches real servers
 #    (a `docker exec` per task cost dockerd about 0.35 CPU-s: docs/SUBSTRATE.md)
-INCLUDE_PKGS="systemd,systemd-sysv,dbus,python3,python3-apt,acl,sudo,iproute2,procps,ca-certificates,curl,netcat-openbsd,less,openssh-server"
+INCLUDE_PKGS="systemd,systemd-sysv,dbus,python3,python3-apt,acl,sudo,iproute2,procps,ca-certificates,curl,netcat-openbsd,less,openssh-server,nftables"
 
 # Units that fail or make no sense in a container. Masked (symlink to /dev/null).
 MASK_UNITS=(

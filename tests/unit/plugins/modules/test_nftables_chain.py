@@ -48,6 +48,7 @@ def fake(monkeypatch):
     f = FakeNft()
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+
     def run_command(self, args, **kw):
         return f(self, args, **kw)
 
