@@ -25,9 +25,9 @@ def source_problems(sources: Any, name: str = "sources") -> list[str]:
     return ["%s: %s" % (name, p) for p in map(source_problem, sources) if p]
 
 
-def _ip(value: Any) -> str | None:
+def _ip(value: Any):
     try:
-        return str(ipaddress.ip_address(str(value).strip()))
+        return ipaddress.ip_address(str(value).strip())
     except ValueError:
         return None
 
@@ -37,18 +37,16 @@ def host_addresses(host: str, hostvars: Any) -> list[str]:
     interfaces (gathered facts; link-local and loopback left out), and its inventory address when
     that is an IP literal. Empty when neither is known."""
     hv = hostvars[host] if host in hostvars else {}
-    out = []
-    for key in ADDRESS_KEYS:
-        ip = _ip(hv.get(key, "")) if key in hv else None
-        if ip:
-            out.append(ip)
-    facts = hv.get("ansible_facts", {}) if "ansible_facts" in hv else {}
+    found = {_ip(hv[key]) for key in ADDRESS_KEYS if key in hv}
+    facts = hv["ansible_facts"] if "ansible_facts" in hv else {}
     for key in ("all_ipv4_addresses", "all_ipv6_addresses"):
-        for a in facts.get(key, []) or []:
-            ip = _ip(a)
-            if ip and not (ipaddress.ip_address(ip).is_link_local or ipaddress.ip_address(ip).is_loopback):
-                out.append(ip)
-    return sorted(set(out), key=lambda a: (ipaddress.ip_address(a).version, ipaddress.ip_address(a)))
+        found.update(a for a in map(_ip, facts.get(key) or []) if a and not _local(a))
+    found.discard(None)
+    return [str(a) for a in sorted(found, key=lambda a: (a.version, a))]
+
+
+def _local(ip) -> bool:
+    return ip.is_link_local or ip.is_loopback
 
 
 def resolve(rules: Any, hostvars: Any, control_node: str = "") -> dict[str, Any]:
@@ -78,12 +76,8 @@ def resolve(rules: Any, hostvars: Any, control_node: str = "") -> dict[str, Any]
     return {"rules": out, "unresolved": unresolved}
 
 
-def _problems(sources, name="sources"):
-    return source_problems(sources, name)
-
-
 class FilterModule:
     """Firewall filters."""
 
     def filters(self):
-        return {"firewall_source_problems": _problems, "firewall_rules": resolve}
+        return {"firewall_source_problems": source_problems, "firewall_rules": resolve}

@@ -116,14 +116,14 @@ def _read(path):
         return None
 
 
-def _write(path, text):
+def _write(module, path, text):
     d = os.path.dirname(path)
     os.makedirs(d, mode=0o755, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".%s." % os.path.basename(path))
     with os.fdopen(fd, "w") as f:
         f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    module.atomic_move(tmp, path)
+    os.chmod(path, 0o644)
 
 
 def main():
@@ -178,7 +178,7 @@ def main():
             f.flush()
             run("-f", f.name)
         live = run("-j", "list", "chain", "inet", p["table"], p["chain"])[1]
-        _write(path, nft.with_digest(body, nft.live_digest(live) or ""))
+        _write(module, path, nft.with_digest(body, nft.live_digest(live) or ""))
     module.exit_json(**result)
 
 
